@@ -1,0 +1,51 @@
+import { Link } from "@remix-run/react";
+import type { LibraryType, PostKind } from "~/db/schema";
+import { libraryTypeLabels } from "~/lib/library-types";
+import { postKindLabels } from "~/lib/post-kinds";
+import { RelativeTime } from "./relative-time";
+
+export type PostSummaryData = {
+  id: number;
+  kind: PostKind;
+  title: string;
+  slug: string;
+  excerpt: string;
+  commentCount: number;
+  lastActivityAt: Date;
+  tags: string[];
+  authorUsername: string;
+  authorDisplayName: string;
+  authorLibraryType: LibraryType;
+};
+
+export function PostSummary({ post, now }: { post: PostSummaryData; now: Date }) {
+  return (
+    <article className="post-summary" aria-labelledby={`post-${post.id}-title`}>
+      <p className="post-summary__meta">
+        <span className={`kind-badge kind-badge--${post.kind}`}>{postKindLabels[post.kind]}</span>
+      </p>
+      <h2 className="post-summary__title" id={`post-${post.id}-title`}>
+        <Link to={`/posts/${post.id}/${post.slug}`}>{post.title}</Link>
+      </h2>
+      <p className="post-summary__excerpt">{post.excerpt}</p>
+      <p className="post-summary__byline">
+        <Link to={`/u/${post.authorUsername}`}>{post.authorDisplayName}</Link>
+        <span className="library-type"> · {libraryTypeLabels[post.authorLibraryType]}</span>
+        <span>
+          {" "}
+          · {post.commentCount} {post.commentCount === 1 ? "reply" : "replies"} · last activity{" "}
+          <RelativeTime date={post.lastActivityAt} now={now} />
+        </span>
+      </p>
+      {post.tags.length > 0 ? (
+        <ul className="tag-list" aria-label="Tags">
+          {post.tags.map((tag) => (
+            <li key={tag} className="tag">
+              {tag}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </article>
+  );
+}

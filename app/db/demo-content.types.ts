@@ -1,0 +1,32 @@
+import type { LibraryType, PostKind, UserRole } from "./schema";
+
+export type DemoMember = {
+  username: string; // 3–30 of a-z, 0-9, _ and -
+  displayName: string;
+  email: string; // @example.org addresses only
+  libraryType: LibraryType; // "school" | "public" | "academic" | "other"
+  community: string | null; // town or district
+  bio: string;
+  role: UserRole; // "member" | "moderator" | "admin"
+};
+
+export type DemoComment = {
+  author: string; // a DemoMember username
+  body: string; // markdown
+  hoursAgo: number; // must be later (smaller) than its parent's and the post's
+  /** Awaiting moderation: seen only by its author and moderators. */
+  pending?: boolean;
+  replies?: DemoComment[];
+};
+
+export type DemoPost = {
+  author: string;
+  kind: PostKind; // "question" | "idea" | "story" | "discussion"
+  title: string; // 8–150 characters
+  body: string; // markdown, 1–20,000 characters
+  tags: string[]; // 1–5 names from demoTags
+  hoursAgo: number;
+  comments: DemoComment[];
+};
+
+export type DemoTag = { name: string; description: string }; // name: 2–30 of a-z, 0-9, -

@@ -1,0 +1,453 @@
+// The whole forum's schema. Column names are camelCase here and snake_case in
+// SQL through Drizzle's `casing: "snake_case"`, set in drizzle.config.ts and in
+// the client (app/lib/db.server.ts). Reasoning: docs/architecture.md.
+import { sql, type SQL } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const tsvector = customType<{ data: string }>({
+  dataType() {
+    return "tsvector";
+  },
+});
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const id = () => integer().primaryKey().generatedByDefaultAsIdentity();
+
+export const userRole = pgEnum("user_role", ["member", "moderator", "admin"]);
+export const libraryType = pgEnum("library_type", ["school", "public", "academic", "other"]);
+export const userStatus = pgEnum("user_status", ["active", "suspended", "banned"]);
+export const emailFrequency = pgEnum("email_frequency", ["immediately", "daily", "weekly", "never"]);
+export const postKind = pgEnum("post_kind", ["question", "idea", "story", "discussion"]);
+export const postStatus = pgEnum("post_status", ["published", "pending", "hidden", "removed"]);
+export const commentStatus = pgEnum("comment_status", ["pending", "approved", "rejected", "spam", "removed"]);
+export const flagReason = pgEnum("flag_reason", ["off_topic", "inappropriate", "spam", "other"]);
+export const flagStatus = pgEnum("flag_status", ["open", "kept", "removed"]);
+export const moderationActionKind = pgEnum("moderation_action_kind", [
+  "approve",
+  "reject",
+  "spam",
+  "hide",
+  "restore",
+  "remove",
+  "lock",
+  "unlock",
+  "pin",
+  "unpin",
+  "edit",
+  "keep_flagged",
+  "suspend",
+  "ban",
+  "reinstate",
+  "change_role",
+  "change_settings",
+]);
+export const notificationKind = pgEnum("notification_kind", [
+  "reply",
+  "mention",
+  "watched_reply",
+  "approved",
+  "rejected",
+  "accepted_answer",
+  "moderation",
+]);
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    email: text().notNull(),
+    username: text().notNull(),
+    displayName: text().notNull(),
+    passwordHash: text().notNull(),
+    role: userRole().notNull().default("member"),
+    libraryType: libraryType().notNull(),
+    community: text(),
+    bio: text().notNull().default(""),
+    status: userStatus().notNull().default("active"),
+    statusReason: text(),
+    suspendedUntil: timestamp({ withTimezone: true }),
+    approvedCount: integer().notNull().default(0),
+    rejectedCount: integer().notNull().default(0),
+    spamCount: integer().notNull().default(0),
+    emailFrequency: emailFrequency().notNull().default("immediately"),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`),
+    uniqueIndex("users_username_key").on(table.username),
+    check("users_username_format", sql`${table.username} ~ '^[a-z0-9_-]{3,30}$'`),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    // SHA-256 of the cookie's random token, so a leaked table cannot be replayed.
+    idHash: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    ipAddress: text(),
+    userAgent: text(),
+  },
+  (table) => [
+    index("sessions_user_id_idx").on(table.userId),
+    index("sessions_expires_at_idx").on(table.expiresAt),
+  ],
+);
+
+export const passwordResetTokens = pgTable(
+  "password_reset_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    usedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [index("password_reset_tokens_user_id_idx").on(table.userId)],
+);
+
+export const posts = pgTable(
+  "posts",
+  {
+    id: id(),
+    authorId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    kind: postKind().notNull(),
+    title: text().notNull(),
+    slug: text().notNull(),
+    bodyMd: text().notNull(),
+    bodyHtml: text().notNull(),
+    status: postStatus().notNull().default("published"),
+    locked: boolean().notNull().default(false),
+    pinned: boolean().notNull().default(false),
+    commentCount: integer().notNull().default(0),
+    helpfulCount: integer().notNull().default(0),
+    flagCount: integer().notNull().default(0),
+    acceptedCommentId: integer().references((): AnyPgColumn => comments.id, { onDelete: "set null" }),
+    lastActivityAt: createdAt(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+    editedAt: timestamp({ withTimezone: true }),
+    searchVector: tsvector().generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', ${posts.title}), 'A') || setweight(to_tsvector('english', ${posts.bodyMd}), 'B')`,
+    ),
+  },
+  (table) => [
+    index("posts_author_id_idx").on(table.authorId),
+    index("posts_accepted_comment_id_idx").on(table.acceptedCommentId),
+    // Keyset pagination of the public lists: newest activity first.
+    index("posts_published_activity_idx")
+      .on(table.lastActivityAt.desc(), table.id.desc())
+      .where(sql`${table.status} = 'published'`),
+    index("posts_published_kind_activity_idx")
+      .on(table.kind, table.lastActivityAt.desc(), table.id.desc())
+      .where(sql`${table.status} = 'published'`),
+    index("posts_published_created_idx")
+      .on(table.createdAt.desc(), table.id.desc())
+      .where(sql`${table.status} = 'published'`),
+    index("posts_pending_idx")
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'pending'`),
+    index("posts_search_vector_idx").using("gin", table.searchVector),
+    check("posts_title_length", sql`char_length(${table.title}) between 1 and 150`),
+    check("posts_counts_not_negative", sql`${table.commentCount} >= 0 and ${table.helpfulCount} >= 0`),
+  ],
+);
+
+export const comments = pgTable(
+  "comments",
+  {
+    id: id(),
+    postId: integer()
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    parentId: integer().references((): AnyPgColumn => comments.id, { onDelete: "cascade" }),
+    authorId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "restrict" }),
+    // 1 for a reply to the post, parent's depth + 1 for a reply to a comment.
+    depth: integer().notNull().default(1),
+    bodyMd: text().notNull(),
+    bodyHtml: text().notNull(),
+    status: commentStatus().notNull().default("approved"),
+    helpfulCount: integer().notNull().default(0),
+    flagCount: integer().notNull().default(0),
+    // Set by the form; the same submission twice makes one comment.
+    submissionKey: text(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+    editedAt: timestamp({ withTimezone: true }),
+    searchVector: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', ${comments.bodyMd})`),
+  },
+  (table) => [
+    // The whole thread in one indexed read, in display order.
+    index("comments_post_id_created_idx").on(table.postId, table.createdAt, table.id),
+    index("comments_parent_id_idx").on(table.parentId),
+    index("comments_author_id_idx").on(table.authorId, table.createdAt.desc()),
+    index("comments_pending_idx")
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'pending'`),
+    index("comments_search_vector_idx")
+      .using("gin", table.searchVector)
+      .where(sql`${table.status} = 'approved'`),
+    uniqueIndex("comments_author_submission_key").on(table.authorId, table.submissionKey),
+    check("comments_depth_positive", sql`${table.depth} >= 1`),
+    check("comments_parent_depth", sql`(${table.parentId} is null) = (${table.depth} = 1)`),
+  ],
+);
+
+export const tags = pgTable(
+  "tags",
+  {
+    id: id(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    postCount: integer().notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("tags_name_key").on(table.name),
+    check("tags_name_format", sql`${table.name} ~ '^[a-z0-9-]{2,30}$'`),
+  ],
+);
+
+export const postTags = pgTable(
+  "post_tags",
+  {
+    postId: integer()
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    tagId: integer()
+      .notNull()
+      .references(() => tags.id, { onDelete: "cascade" }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.postId, table.tagId] }),
+    index("post_tags_tag_id_idx").on(table.tagId),
+  ],
+);
+
+/** A "Helpful" mark on a post or a comment; there are no downvotes. */
+export const votes = pgTable(
+  "votes",
+  {
+    id: id(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    postId: integer().references(() => posts.id, { onDelete: "cascade" }),
+    commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("votes_user_post_key")
+      .on(table.userId, table.postId)
+      .where(sql`${table.postId} is not null`),
+    uniqueIndex("votes_user_comment_key")
+      .on(table.userId, table.commentId)
+      .where(sql`${table.commentId} is not null`),
+    index("votes_post_id_idx").on(table.postId),
+    index("votes_comment_id_idx").on(table.commentId),
+    check("votes_one_target", sql`num_nonnulls(${table.postId}, ${table.commentId}) = 1`),
+  ],
+);
+
+export const flags = pgTable(
+  "flags",
+  {
+    id: id(),
+    flaggerId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    postId: integer().references(() => posts.id, { onDelete: "cascade" }),
+    commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
+    reason: flagReason().notNull(),
+    note: text().notNull().default(""),
+    status: flagStatus().notNull().default("open"),
+    resolvedById: integer().references(() => users.id, { onDelete: "set null" }),
+    resolvedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex("flags_flagger_post_key")
+      .on(table.flaggerId, table.postId)
+      .where(sql`${table.postId} is not null`),
+    uniqueIndex("flags_flagger_comment_key")
+      .on(table.flaggerId, table.commentId)
+      .where(sql`${table.commentId} is not null`),
+    index("flags_post_id_idx").on(table.postId),
+    index("flags_comment_id_idx").on(table.commentId),
+    index("flags_resolved_by_id_idx").on(table.resolvedById),
+    index("flags_open_idx")
+      .on(table.createdAt)
+      .where(sql`${table.status} = 'open'`),
+    check("flags_one_target", sql`num_nonnulls(${table.postId}, ${table.commentId}) = 1`),
+  ],
+);
+
+/** Every moderation act, written in the same transaction as the act. */
+export const moderationActions = pgTable(
+  "moderation_actions",
+  {
+    id: id(),
+    // Null when the system acted (an automatic suspension, flags hiding an item).
+    actorId: integer().references(() => users.id, { onDelete: "set null" }),
+    action: moderationActionKind().notNull(),
+    postId: integer().references(() => posts.id, { onDelete: "set null" }),
+    commentId: integer().references(() => comments.id, { onDelete: "set null" }),
+    targetUserId: integer().references(() => users.id, { onDelete: "set null" }),
+    reason: text().notNull().default(""),
+    details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("moderation_actions_created_idx").on(table.createdAt.desc(), table.id.desc()),
+    index("moderation_actions_actor_id_idx").on(table.actorId),
+    index("moderation_actions_post_id_idx").on(table.postId),
+    index("moderation_actions_comment_id_idx").on(table.commentId),
+    index("moderation_actions_target_user_id_idx").on(table.targetUserId),
+  ],
+);
+
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: id(),
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: notificationKind().notNull(),
+    actorId: integer().references(() => users.id, { onDelete: "set null" }),
+    postId: integer().references(() => posts.id, { onDelete: "cascade" }),
+    commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
+    message: text().notNull().default(""),
+    readAt: timestamp({ withTimezone: true }),
+    emailedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("notifications_user_created_idx").on(table.userId, table.createdAt.desc()),
+    index("notifications_user_unread_idx")
+      .on(table.userId)
+      .where(sql`${table.readAt} is null`),
+    index("notifications_unemailed_idx")
+      .on(table.createdAt)
+      .where(sql`${table.emailedAt} is null`),
+    index("notifications_actor_id_idx").on(table.actorId),
+    index("notifications_post_id_idx").on(table.postId),
+    index("notifications_comment_id_idx").on(table.commentId),
+  ],
+);
+
+/** Watching a thread; `watching = false` remembers an explicit "Stop watching". */
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    postId: integer()
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    watching: boolean().notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.userId, table.postId] }),
+    index("subscriptions_post_id_idx").on(table.postId),
+  ],
+);
+
+/** The previous text of an edited post or comment. */
+export const revisions = pgTable(
+  "revisions",
+  {
+    id: id(),
+    postId: integer().references(() => posts.id, { onDelete: "cascade" }),
+    commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
+    editorId: integer().references(() => users.id, { onDelete: "set null" }),
+    title: text(),
+    bodyMd: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("revisions_post_id_idx").on(table.postId, table.createdAt),
+    index("revisions_comment_id_idx").on(table.commentId, table.createdAt),
+    index("revisions_editor_id_idx").on(table.editorId),
+    check("revisions_one_target", sql`num_nonnulls(${table.postId}, ${table.commentId}) = 1`),
+  ],
+);
+
+/** Outgoing e-mail; delivered through SMTP_URL when set, otherwise kept here to be read. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: id(),
+    toAddress: text().notNull(),
+    subject: text().notNull(),
+    textBody: text().notNull(),
+    htmlBody: text(),
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    sentAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("outbox_unsent_idx")
+      .on(table.createdAt)
+      .where(sql`${table.sentAt} is null`),
+  ],
+);
+
+export const settings = pgTable(
+  "settings",
+  {
+    key: text().primaryKey(),
+    value: jsonb().notNull(),
+    updatedById: integer().references(() => users.id, { onDelete: "set null" }),
+    updatedAt: createdAt(),
+  },
+  (table) => [index("settings_updated_by_id_idx").on(table.updatedById)],
+);
+
+/** Fixed-window counters shared by every app process. */
+export const rateLimitBuckets = pgTable(
+  "rate_limit_buckets",
+  {
+    key: text().primaryKey(),
+    hits: integer().notNull().default(0),
+    windowEndsAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (table) => [index("rate_limit_buckets_window_ends_at_idx").on(table.windowEndsAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Post = typeof posts.$inferSelect;
+export type Comment = typeof comments.$inferSelect;
+export type PostKind = (typeof postKind.enumValues)[number];
+export type LibraryType = (typeof libraryType.enumValues)[number];
+export type UserRole = (typeof userRole.enumValues)[number];

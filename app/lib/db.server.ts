@@ -1,0 +1,153 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import type { Logger } from "drizzle-orm/logger";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "~/db/schema";
+import { migrationsFolder } from "./project-root.server";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** A database handle or an open transaction: model functions accept either. */
+export type Executor = Database | Transaction;
+
+export type DatabaseConfig =
+  | { driver: "postgres"; url: string; poolSize?: number }
+  | { driver: "pglite"; dataDir?: string; loadDataDir?: Blob };
+
+type Connection = {
+  driver: DatabaseConfig["driver"];
+  db: Database;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  pglite?: PGlite;
+};
+
+// Both drivers and the client use snake_case columns (drizzle.config.ts says the same).
+const casing = "snake_case" as const;
+
+/** Counts statements, so tests can prove a page's query count is constant. */
+const queryCounter = { count: 0 };
+const countingLogger: Logger = {
+  logQuery() {
+    queryCounter.count++;
+  },
+};
+
+// One connection per process, kept on globalThis so that a module loaded twice
+// (Vite's dev server reloading, the bundled build beside tsx) never opens a
+// second PGlite on the same folder.
+const globalState = globalThis as typeof globalThis & { __crosswalkConnection?: Connection };
+
+function openPostgres(url: string, poolSize = 10): Connection {
+  const client = postgres(url, {
+    max: poolSize,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client, schema, casing, logger: countingLogger }) as unknown as Database;
+  return {
+    driver: "postgres",
+    db,
+    async migrate() {
+      // Several app processes may start at once: one migrates, the others wait.
+      const migrationClient = postgres(url, { max: 1, onnotice: () => {} });
+      try {
+        await migrationClient`select pg_advisory_lock(hashtext('crosswalk-migrations'))`;
+        await migratePostgres(drizzlePostgres({ client: migrationClient, casing }), { migrationsFolder });
+      } finally {
+        await migrationClient.end({ timeout: 5 });
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Connection {
+  const client = new PGlite({ dataDir, loadDataDir });
+  const db = drizzlePglite({ client, schema, casing, logger: countingLogger }) as unknown as Database;
+  return {
+    driver: "pglite",
+    db,
+    pglite: client,
+    async migrate() {
+      await migratePglite(drizzlePglite({ client, casing }), { migrationsFolder });
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+export function connectDatabase(config: DatabaseConfig): Connection {
+  if (globalState.__crosswalkConnection) throw new Error("The database is already connected.");
+  const connection =
+    config.driver === "postgres"
+      ? openPostgres(config.url, config.poolSize)
+      : openPglite(config.dataDir, config.loadDataDir);
+  globalState.__crosswalkConnection = connection;
+  return connection;
+}
+
+export function isDatabaseConnected() {
+  return globalState.__crosswalkConnection !== undefined;
+}
+
+function currentConnection() {
+  const connection = globalState.__crosswalkConnection;
+  if (!connection) throw new Error("The database is not connected: start the app through startApp().");
+  return connection;
+}
+
+export function getDb(): Database {
+  return currentConnection().db;
+}
+
+export function getDatabaseDriver() {
+  return currentConnection().driver;
+}
+
+export async function migrateDatabase() {
+  await currentConnection().migrate();
+}
+
+export async function closeDatabase() {
+  const connection = globalState.__crosswalkConnection;
+  if (!connection) return;
+  globalState.__crosswalkConnection = undefined;
+  await connection.close();
+}
+
+/** The data folder of the embedded database as a tarball (tests load it as a template). */
+export async function dumpEmbeddedDatabase(): Promise<Blob> {
+  const pglite = currentConnection().pglite;
+  if (!pglite) throw new Error("Only the embedded database can be dumped.");
+  return pglite.dumpDataDir("none");
+}
+
+/**
+ * Runs raw SQL and returns its rows. postgres.js answers with an array and
+ * PGlite with `{ rows }`; this is the one place that knows.
+ */
+export async function executeRows<Row extends Record<string, unknown>>(
+  query: SQL,
+  executor: Executor = getDb(),
+): Promise<Row[]> {
+  const result = (await executor.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as Row[];
+  return (result as { rows: Row[] }).rows;
+}
+
+/** Runs `work` and reports how many SQL statements it sent. */
+export async function countQueries<T>(work: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  const before = queryCounter.count;
+  const result = await work();
+  return { result, queries: queryCounter.count - before };
+}

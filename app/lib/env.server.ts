@@ -1,0 +1,44 @@
+import path from "node:path";
+import { z } from "zod";
+
+const booleanFlag = z
+  .enum(["0", "1", "true", "false", ""])
+  .transform((value) => value === "1" || value === "true");
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  SMTP_URL: z.string().url().optional(),
+  DEMO: booleanFlag.default(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  TRUST_PROXY: z.string().optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema> & { dataDir: string };
+
+export class EnvironmentError extends Error {}
+
+/** Reads and checks the process environment; a bad value stops start-up with the variable's name. */
+export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new EnvironmentError(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  const environment = parsed.data;
+  if (environment.NODE_ENV === "production" && environment.DATABASE_URL && !environment.SESSION_SECRET) {
+    throw new EnvironmentError(
+      "SESSION_SECRET is required when NODE_ENV=production and DATABASE_URL is set.",
+    );
+  }
+  return { ...environment, dataDir: path.resolve(environment.DATA_DIR) };
+}

@@ -1,0 +1,67 @@
+import path from "node:path";
+import { listDemoAccounts, seedDemoContentIfEmpty, DEMO_PASSWORD, type DemoAccount } from "~/db/seed.server";
+import { acquireDataDirLock } from "./data-dir-lock.server";
+import { closeDatabase, connectDatabase, migrateDatabase } from "./db.server";
+import type { Environment } from "./env.server";
+
+export type StartSummary = {
+  database: string;
+  seeded: boolean;
+  demoAccounts: DemoAccount[];
+  demoPassword: string;
+};
+
+let releaseDataDirLock: (() => void) | undefined;
+
+/** The embedded database's own folder inside DATA_DIR (which also holds generated secrets). */
+export function embeddedDatabaseDir(dataDir: string) {
+  return path.join(dataDir, "pglite");
+}
+
+/**
+ * Opens the database for this process (locking DATA_DIR for the embedded one),
+ * applies migrations and seeds the demo forum into an empty database.
+ */
+export async function startApp(
+  environment: Environment,
+  options: { seed?: boolean } = {},
+): Promise<StartSummary> {
+  let database: string;
+  if (environment.DATABASE_URL) {
+    connectDatabase({
+      driver: "postgres",
+      url: environment.DATABASE_URL,
+      poolSize: environment.DATABASE_POOL_SIZE,
+    });
+    database = `PostgreSQL server (${redactUrl(environment.DATABASE_URL)})`;
+  } else {
+    releaseDataDirLock = acquireDataDirLock(environment.dataDir);
+    connectDatabase({ driver: "pglite", dataDir: embeddedDatabaseDir(environment.dataDir) });
+    database = `embedded PGlite in ${environment.dataDir}`;
+  }
+  try {
+    await migrateDatabase();
+    const seeded = (options.seed ?? environment.DEMO) ? await seedDemoContentIfEmpty() : false;
+    const demoAccounts = await listDemoAccounts();
+    return { database, seeded, demoAccounts, demoPassword: DEMO_PASSWORD };
+  } catch (error) {
+    await stopApp();
+    throw error;
+  }
+}
+
+export async function stopApp() {
+  await closeDatabase();
+  releaseDataDirLock?.();
+  releaseDataDirLock = undefined;
+}
+
+function redactUrl(url: string) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "configured URL";
+  }
+}

@@ -1,0 +1,66 @@
+import { Marked } from "marked";
+import sanitizeHtml from "sanitize-html";
+
+// Markdown is cooked once, when content is saved; pages serve the stored HTML.
+// This allowlist is the security boundary: tests/unit/markdown.test.ts fails if
+// it ever admits scripts, styles, frames, event handlers or unsafe schemes.
+export const allowedTags = [
+  "p",
+  "br",
+  "strong",
+  "em",
+  "del",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "ul",
+  "ol",
+  "li",
+  "blockquote",
+  "code",
+  "pre",
+  "a",
+  "img",
+  "table",
+  "thead",
+  "tbody",
+  "tr",
+  "th",
+  "td",
+  "hr",
+] as const;
+
+export const allowedAttributes: Record<string, string[]> = {
+  a: ["href", "title", "rel"],
+  img: ["src", "alt", "title"],
+  th: ["align"],
+  td: ["align"],
+  ol: ["start"],
+};
+
+export const allowedSchemes = ["http", "https", "mailto"] as const;
+const linkRel = "nofollow ugc noopener";
+
+const marked = new Marked({ gfm: true, breaks: false, async: false });
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: [...allowedTags],
+  allowedAttributes,
+  allowedSchemes: [...allowedSchemes],
+  allowedSchemesByTag: { img: ["http", "https"] },
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  transformTags: {
+    // The page owns h1 and h2; a body's headings start at h3.
+    h1: "h3",
+    h2: "h3",
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: linkRel } }),
+  },
+};
+
+/** Markdown source → HTML that is safe to store and serve as is. */
+export function renderMarkdown(source: string): string {
+  const html = marked.parse(source) as string;
+  return sanitizeHtml(html, sanitizeOptions).trim();
+}

@@ -1,0 +1,111 @@
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { postTags, posts, tags, users, type PostKind } from "~/db/schema";
+import type { Cursor } from "~/lib/cursor";
+import { getDb } from "~/lib/db.server";
+
+export const POSTS_PER_PAGE = 20;
+
+// Microsecond text of a timestamptz in UTC: the keyset value of a cursor.
+const cursorTimestamp = (column: SQL | typeof posts.lastActivityAt) =>
+  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const tagNames = sql<string[]>`array(
+  select ${tags.name} from ${postTags} join ${tags} on ${tags.id} = ${postTags.tagId}
+  where ${postTags.postId} = ${posts.id} order by ${tags.name})`;
+
+const authorColumns = {
+  authorUsername: users.username,
+  authorDisplayName: users.displayName,
+  authorLibraryType: users.libraryType,
+};
+
+export type PostListItem = Awaited<ReturnType<typeof listLatestPosts>>["posts"][number];
+
+/** Published posts, newest activity first, a page at a time by keyset. */
+export async function listLatestPosts({
+  kind,
+  cursor,
+  limit = POSTS_PER_PAGE,
+}: {
+  kind?: PostKind;
+  cursor?: Cursor | null;
+  limit?: number;
+}) {
+  const rows = await getDb()
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      title: posts.title,
+      slug: posts.slug,
+      bodyStart: sql<string>`left(${posts.bodyMd}, 400)`,
+      commentCount: posts.commentCount,
+      helpfulCount: posts.helpfulCount,
+      lastActivityAt: posts.lastActivityAt,
+      createdAt: posts.createdAt,
+      activityKey: cursorTimestamp(posts.lastActivityAt),
+      tags: tagNames,
+      ...authorColumns,
+    })
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(
+      and(
+        eq(posts.status, "published"),
+        kind ? eq(posts.kind, kind) : undefined,
+        cursor
+          ? sql`(${posts.lastActivityAt}, ${posts.id}) < (${cursor.at}::timestamptz, ${cursor.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(posts.lastActivityAt), desc(posts.id))
+    .limit(limit + 1);
+
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor: Cursor | null =
+    rows.length > limit && last ? { at: last.activityKey, id: last.id } : null;
+  return { posts: page, nextCursor };
+}
+
+/** A published post with its author and tags, or undefined. */
+export async function getPublishedPost(postId: number) {
+  const [post] = await getDb()
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      title: posts.title,
+      slug: posts.slug,
+      bodyHtml: posts.bodyHtml,
+      locked: posts.locked,
+      commentCount: posts.commentCount,
+      helpfulCount: posts.helpfulCount,
+      acceptedCommentId: posts.acceptedCommentId,
+      createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
+      lastActivityAt: posts.lastActivityAt,
+      tags: tagNames,
+      ...authorColumns,
+    })
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(and(eq(posts.id, postId), eq(posts.status, "published")))
+    .limit(1);
+  return post;
+}
+
+/** A member's published posts, newest first. */
+export async function listPublishedPostsByAuthor(authorId: number, limit = POSTS_PER_PAGE) {
+  return getDb()
+    .select({
+      id: posts.id,
+      kind: posts.kind,
+      title: posts.title,
+      slug: posts.slug,
+      commentCount: posts.commentCount,
+      createdAt: posts.createdAt,
+    })
+    .from(posts)
+    .where(and(eq(posts.authorId, authorId), eq(posts.status, "published")))
+    .orderBy(desc(posts.createdAt), desc(posts.id))
+    .limit(limit);
+}

@@ -1,0 +1,69 @@
+// The command-line tool: `npm run forum -- <command>`. See `--help`.
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { seedDemoContentIfEmpty } from "~/db/seed.server";
+import { EnvironmentError, readEnvironment } from "~/lib/env.server";
+import { startApp, stopApp } from "~/lib/lifecycle.server";
+
+const usage = `Usage: npm run forum -- <command>
+
+Commands:
+  migrate     apply the database migrations (the server also does this at start-up)
+  seed        put the demo forum into an empty database
+  help        show this message
+
+The database is the one the server uses: DATABASE_URL when set, otherwise the
+embedded database in DATA_DIR (default ./data). The embedded database can be
+used by one process at a time: stop the server before running a command on it.`;
+
+const commandSchema = z.enum(["migrate", "seed", "help"]);
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${usage}\n`);
+  process.exit(2);
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const [commandName, ...rest] = parsed.positionals;
+  if (parsed.values.help || commandName === undefined) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(commandName === undefined && !parsed.values.help ? 2 : 0);
+  }
+  const command = commandSchema.safeParse(commandName);
+  if (!command.success) fail(`Unknown command: ${commandName}`);
+  if (command.data === "help") {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (rest.length > 0) fail(`"${command.data}" takes no arguments (got: ${rest.join(" ")}).`);
+
+  const environment = readEnvironment();
+  const summary = await startApp(environment, { seed: false });
+  try {
+    if (command.data === "migrate") {
+      process.stdout.write(`Migrations applied to the ${summary.database}.\n`);
+    } else {
+      const seeded = await seedDemoContentIfEmpty();
+      process.stdout.write(
+        seeded
+          ? `Demo content seeded into the ${summary.database}. Log in with any demo e-mail and the password "${summary.demoPassword}".\n`
+          : `The ${summary.database} already has members; nothing was seeded.\n`,
+      );
+    }
+  } finally {
+    await stopApp();
+  }
+}
+
+main().catch((error: unknown) => {
+  const known =
+    error instanceof EnvironmentError || (error instanceof Error && error.name === "DataDirLockedError");
+  process.stderr.write(`${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,227 @@
+import crypto from "node:crypto";
+import type { Server } from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import { EnvironmentError, readEnvironment, type Environment } from "../app/lib/env.server";
+import type { StartSummary } from "../app/lib/lifecycle.server";
+import { logger } from "../app/lib/logger.server";
+
+/** What entry.server.tsx exports beside the renderer. */
+type AppEntry = {
+  startApp(environment: Environment): Promise<StartSummary>;
+  stopApp(): Promise<void>;
+};
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const projectRoot = path.resolve(import.meta.dirname, "..");
+const isDevelopment = process.argv.includes("--dev");
+let shuttingDown = false;
+
+let environment: Environment;
+try {
+  environment = readEnvironment({
+    ...process.env,
+    NODE_ENV: isDevelopment ? "development" : process.env.NODE_ENV,
+  });
+} catch (error) {
+  if (!(error instanceof EnvironmentError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
+async function loadBuild() {
+  if (!isDevelopment) {
+    const buildPath = path.join(projectRoot, "build/server/index.js");
+    const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+    return { build: () => build, entry: build.entry.module as unknown as AppEntry, vite: undefined };
+  }
+  const vite = await import("vite").then((module) =>
+    module.createServer({ root: projectRoot, server: { middlewareMode: true } }),
+  );
+  const load = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  const build = await load();
+  return { build: load, entry: build.entry.module as unknown as AppEntry, vite };
+}
+
+/** Refuses bodies over the limit before Remix reads them; a body of unknown length is refused too. */
+function limitRequestBody(request: Request, response: Response, next: NextFunction) {
+  if (request.method === "GET" || request.method === "HEAD") return next();
+  const declared = request.headers["content-length"];
+  if (declared === undefined) {
+    if (request.headers["transfer-encoding"]) {
+      response.status(411).type("text/plain").send("Please send a Content-Length with the request body.");
+      return;
+    }
+    return next();
+  }
+  if (Number(declared) > MAX_BODY_BYTES) {
+    response.status(413).type("text/plain").send("The request is larger than 1 MB, the most we accept.");
+    return;
+  }
+  next();
+}
+
+function securityHeaders() {
+  const production = environment.NODE_ENV === "production";
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: [
+          "'strict-dynamic'",
+          (_request, response) => `'nonce-${(response as Response).locals.cspNonce as string}'`,
+          ...(production ? [] : ["'unsafe-inline'"]),
+        ],
+        styleSrc: ["'self'", ...(production ? [] : ["'unsafe-inline'"])],
+        imgSrc: ["'self'", "https:", "http:"],
+        connectSrc: ["'self'", ...(production ? [] : ["ws:"])],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: production ? { maxAge: 63_072_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+    crossOriginEmbedderPolicy: false,
+  });
+}
+
+async function main() {
+  const { build, entry, vite } = await loadBuild();
+  const summary = await entry.startApp(environment);
+
+  const app = express();
+  app.disable("x-powered-by");
+  if (environment.TRUST_PROXY) app.set("trust proxy", environment.TRUST_PROXY);
+
+  app.use((_request, response, next) => {
+    // Draining: finish this request, then let the client reconnect elsewhere.
+    if (shuttingDown) response.setHeader("Connection", "close");
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const incoming = request.headers["x-request-id"];
+        const id =
+          typeof incoming === "string" && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        response.setHeader("X-Request-Id", id);
+        return id;
+      },
+      autoLogging: { ignore: (request) => request.url === "/healthz" },
+      serializers: {
+        req: (request: { id: unknown; method: string; url: string }) => ({
+          id: request.id,
+          method: request.method,
+          url: request.url,
+        }),
+        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      },
+    }),
+  );
+  app.use((_request, response, next) => {
+    response.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(securityHeaders());
+  app.use(compression());
+  app.use(limitRequestBody);
+
+  if (vite) {
+    app.use(vite.middlewares);
+  } else {
+    app.use(
+      "/assets",
+      express.static(path.join(projectRoot, "build/client/assets"), { immutable: true, maxAge: "1y" }),
+    );
+    app.use(express.static(path.join(projectRoot, "build/client"), { maxAge: "1h" }));
+  }
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: vite ? build : build(),
+      mode: environment.NODE_ENV,
+      getLoadContext: (_request, response) => ({ cspNonce: response.locals.cspNonce as string }),
+    }),
+  );
+
+  const server = app.listen(environment.PORT, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : environment.PORT;
+    printBanner(summary, port);
+  });
+  installGracefulShutdown(server, async () => {
+    await vite?.close();
+    await entry.stopApp();
+  });
+}
+
+function printBanner(summary: StartSummary, port: number) {
+  const lines = [
+    "",
+    `Crosswalk is running at http://localhost:${port}`,
+    `Database: ${summary.database}${summary.seeded ? " (demo content seeded)" : ""}`,
+  ];
+  if (summary.demoAccounts.length > 0) {
+    lines.push(`Demo log-ins (password for all: ${summary.demoPassword}):`);
+    for (const account of summary.demoAccounts) {
+      lines.push(`  ${account.email.padEnd(34)} ${account.role.padEnd(10)} ${account.displayName}`);
+    }
+  }
+  lines.push("Stop with Ctrl+C.", "");
+  process.stdout.write(`${lines.join("\n")}\n`);
+  logger.info({ port }, "listening");
+}
+
+/**
+ * On SIGTERM or SIGINT: stop accepting connections, let requests in flight
+ * finish until the deadline, then close the database and exit 0.
+ */
+function installGracefulShutdown(server: Server, closeResources: () => Promise<void>) {
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, "shutting down");
+    const deadline = setTimeout(() => {
+      logger.warn("requests still running at the shutdown deadline; closing their connections");
+      server.closeAllConnections();
+    }, environment.SHUTDOWN_TIMEOUT_MS);
+    deadline.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(deadline);
+    try {
+      await closeResources();
+      logger.info("stopped");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "error while closing");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", (signal) => void shutdown(signal));
+  process.on("SIGINT", (signal) => void shutdown(signal));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof Error && error.name === "DataDirLockedError") {
+    console.error(error.message);
+  } else {
+    logger.fatal({ err: error }, "could not start");
+    console.error(error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});
