@@ -36,4 +36,9 @@ export default tseslint.config(
     files: ["scripts/**", "tests/**", "server/**"],
     rules: { "no-console": "off" },
   },
+  {
+    // Playwright fixtures that use no other fixture are written `async ({}, use) =>`.
+    files: ["tests/e2e/**"],
+    rules: { "no-empty-pattern": "off" },
+  },
 );

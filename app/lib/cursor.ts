@@ -17,7 +17,19 @@ export function encodeCursor(cursor: Cursor): string {
 /** The cursor in a `?cursor=` parameter, or null when it is not one we made. */
 export function decodeCursor(value: string): Cursor | null {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) return null;
-  const [at, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  const parsed = cursorSchema.safeParse({ at, id: Number(id) });
-  return parsed.success ? parsed.data : null;
+  const parts = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (parts.length !== 2) return null;
+  const [at, id] = parts;
+  const parsed = cursorSchema.safeParse({ at, id: id && /^\d+$/.test(id) ? Number(id) : Number.NaN });
+  if (!parsed.success || !isRealMoment(parsed.data.at)) return null;
+  return parsed.data;
+}
+
+/** Rejects well-shaped impossible dates (month 13, 30 February), which Postgres would refuse with an error. */
+function isRealMoment(at: string) {
+  const milliseconds = `${at.slice(0, 23)}Z`;
+  const parsed = new Date(milliseconds);
+  return (
+    !Number.isNaN(parsed.getTime()) && parsed.toISOString() === milliseconds && parsed.getUTCFullYear() >= 1
+  );
 }

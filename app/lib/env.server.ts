@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 
 const booleanFlag = z
-  .enum(["0", "1", "true", "false", ""])
+  .enum(["0", "1", "true", "false"])
   .transform((value) => value === "1" || value === "true");
 
 const environmentSchema = z.object({
@@ -11,8 +11,7 @@ const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// or postgresql:// URL")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default("./data"),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
@@ -29,7 +28,9 @@ export class EnvironmentError extends Error {}
 
 /** Reads and checks the process environment; a bad value stops start-up with the variable's name. */
 export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = environmentSchema.safeParse(source);
+  // An empty variable means unset, as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
+  const parsed = environmentSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new EnvironmentError(`Invalid configuration:\n${problems.join("\n")}`);

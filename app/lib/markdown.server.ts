@@ -37,6 +37,7 @@ export const allowedAttributes: Record<string, string[]> = {
   th: ["align"],
   td: ["align"],
   ol: ["start"],
+  pre: ["tabindex"],
 };
 
 export const allowedSchemes = ["http", "https", "mailto"] as const;
@@ -56,6 +57,8 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     h1: "h3",
     h2: "h3",
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: linkRel } }),
+    // A code block that scrolls sideways must be reachable by keyboard (WCAG 2.1.1).
+    pre: (tagName) => ({ tagName, attribs: { tabindex: "0" } }),
   },
 };
 

@@ -5,7 +5,7 @@ export function plainExcerpt(markdown: string, maxLength = 200): string {
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/<[^>]*>/g, " ")
-    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, "")
+    .replace(/^(?:\s{0,3}(?:>\s*|(?:#{1,6}|[-*+]|\d+\.)\s+))+/gm, "")
     .replace(/[*_`~|]/g, "")
     .replace(/\s+/g, " ")
     .trim();

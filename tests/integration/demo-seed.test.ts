@@ -8,7 +8,15 @@ describe("the demo content", () => {
     expect(await seedDemoContentIfEmpty()).toBe(true);
     expect(await seedDemoContentIfEmpty()).toBe(false);
 
-    const [counts] = await executeRows<{ members: number; admins: number; moderators: number; posts: number; kinds: number; tags: number; pending: number }>(sql`
+    const [counts] = await executeRows<{
+      members: number;
+      admins: number;
+      moderators: number;
+      posts: number;
+      kinds: number;
+      tags: number;
+      pending: number;
+    }>(sql`
       select
         (select count(*)::int from users) as members,
         (select count(*)::int from users where role = 'admin') as admins,
@@ -17,7 +25,15 @@ describe("the demo content", () => {
         (select count(distinct kind)::int from posts) as kinds,
         (select count(*)::int from tags) as tags,
         (select count(*)::int from comments where status = 'pending') as pending`);
-    expect(counts).toEqual({ members: 8, admins: 1, moderators: 1, posts: 12, kinds: 4, tags: 9, pending: 1 });
+    expect(counts).toEqual({
+      members: 8,
+      admins: 1,
+      moderators: 1,
+      posts: 12,
+      kinds: 4,
+      tags: 9,
+      pending: 1,
+    });
 
     const deepThreads = await executeRows<{ post_id: number }>(
       sql`select post_id from comments group by post_id having max(depth) >= 6`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Post } from "~/db/schema";
 import { loader } from "~/routes/_index";
 import { createComment, createMember, createPost } from "../support/factories";
 import { callLoader, thrownResponse } from "../support/requests";
@@ -20,7 +21,10 @@ async function readAllPages(path: string) {
 describe("the latest discussions page", () => {
   it("lists published posts newest activity first, with kind, author, library type, tags, reply count and an excerpt", async () => {
     const author = await createMember({ displayName: "Rosa Delgado", libraryType: "public" });
-    const older = await createPost(author, { title: "Summer reading with the middle school", createdAt: minutesAgo(600) });
+    const older = await createPost(author, {
+      title: "Summer reading with the middle school",
+      createdAt: minutesAgo(600),
+    });
     const newer = await createPost(author, {
       title: "Class visits that teachers ask for again",
       kind: "story",
@@ -61,7 +65,7 @@ describe("the latest discussions page", () => {
 
   it("shows 20 posts a page, and Next page neither repeats nor skips a post while new ones arrive", async () => {
     const author = await createMember();
-    const existing = [];
+    const existing: Post[] = [];
     for (let index = 0; index < 45; index++) {
       existing.push(await createPost(author, { kind: "idea", createdAt: minutesAgo(10_000 + index) }));
     }
@@ -89,7 +93,7 @@ describe("the latest discussions page", () => {
   it("pages through posts with the same last activity without losing any", async () => {
     const author = await createMember();
     const sameMoment = minutesAgo(50_000);
-    const created = [];
+    const created: Post[] = [];
     for (let index = 0; index < 25; index++) {
       created.push(await createPost(author, { kind: "question", createdAt: sameMoment }));
     }

@@ -21,13 +21,20 @@ describe("the thread page", () => {
   it("shows the post and its approved comments as a tree of replies", async () => {
     const asker = await createMember({ displayName: "Maria Okafor" });
     const helper = await createMember({ displayName: "Dev Patel", libraryType: "public" });
-    const post = await createPost(asker, { kind: "question", title: "How do I reach a school that never answers?" });
+    const post = await createPost(asker, {
+      kind: "question",
+      title: "How do I reach a school that never answers?",
+    });
     const first = await createComment(post, helper, { body: "Ask the **literacy coach**." });
     const reply = await createComment(post, asker, { parent: first, body: "Thank you!" });
     const second = await createComment(post, helper, { body: "Try the PTA." });
 
     const thread = await openThread(post.id);
-    expect(thread.post).toMatchObject({ title: post.title, kind: "question", authorDisplayName: "Maria Okafor" });
+    expect(thread.post).toMatchObject({
+      title: post.title,
+      kind: "question",
+      authorDisplayName: "Maria Okafor",
+    });
     expect(thread.comments.map((node) => node.comment.id)).toEqual([first.id, second.id]);
     expect(thread.comments[0]!.replies.map((node) => node.comment.id)).toEqual([reply.id]);
     expect(thread.comments[0]!.comment).toMatchObject({
@@ -77,7 +84,16 @@ describe("the thread page", () => {
     const author = await createMember();
     const held = await createPost(author, { status: "pending" });
     const hidden = await createPost(author, { status: "hidden" });
-    for (const postId of ["999999", "abc", "0", "-1", "1.5", "99999999999", String(held.id), String(hidden.id)]) {
+    for (const postId of [
+      "999999",
+      "abc",
+      "0",
+      "-1",
+      "1.5",
+      "99999999999",
+      String(held.id),
+      String(hidden.id),
+    ]) {
       const response = await thrownResponse(callLoader(loader, `/posts/${postId}`, { postId }));
       expect(response.status, `for /posts/${postId}`).toBe(404);
     }

@@ -3,7 +3,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 type Loader<T> = (args: LoaderFunctionArgs) => Promise<T> | T;
 
 /** Calls a route's loader the way Remix does for a GET of `path`. */
-export function callLoader<T>(loader: Loader<T>, path: string, params: Record<string, string> = {}): Promise<T> {
+export function callLoader<T>(
+  loader: Loader<T>,
+  path: string,
+  params: Record<string, string> = {},
+): Promise<T> {
   const request = new Request(new URL(path, "http://localhost"));
   return Promise.resolve(loader({ request, params, context: { cspNonce: "test-nonce" } }));
 }

@@ -12,9 +12,7 @@ const comment = (id: number, parentId: number | null, authorDisplayName = `Autho
 /** Every node in reading (pre-)order, with the nesting level it is shown at (1 = top). */
 function walk<T extends TestComment>(tree: CommentNode<T>[]) {
   const visited: { node: CommentNode<T>; level: number }[] = [];
-  const stack: { node: CommentNode<T>; level: number }[] = tree
-    .map((node) => ({ node, level: 1 }))
-    .reverse();
+  const stack: { node: CommentNode<T>; level: number }[] = tree.map((node) => ({ node, level: 1 })).reverse();
   for (let next = stack.pop(); next; next = stack.pop()) {
     visited.push(next);
     for (let i = next.node.replies.length - 1; i >= 0; i--) {
@@ -176,7 +174,11 @@ describe("buildCommentTree", () => {
     for (let id = 1; id <= 2_000; id++) {
       const roll = random();
       const parentId =
-        id === 1 || roll < 0.1 ? null : roll < 0.15 ? 100_000 + id : Math.max(1, id - 1 - Math.floor(random() * 5));
+        id === 1 || roll < 0.1
+          ? null
+          : roll < 0.15
+            ? 100_000 + id
+            : Math.max(1, id - 1 - Math.floor(random() * 5));
       comments.push(comment(id, parentId));
     }
 

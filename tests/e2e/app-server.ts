@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const projectRoot = path.resolve(import.meta.dirname, "../..");
+
+export type RunningApp = {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: () => Promise<number | null>;
+};
+
+export function makeDataDir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "crosswalk-e2e-"));
+}
+
+/** Starts the built server (production mode) and resolves once it prints its URL. */
+export function startApp(env: Record<string, string | undefined>): Promise<RunningApp> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/index.ts")], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      SESSION_SECRET: crypto.randomBytes(32).toString("hex"),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    return exited;
+  };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`The app did not start within 60 s:\n${output}`)),
+      60_000,
+    );
+    const onData = () => {
+      const match = /running at (http:\/\/localhost:\d+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout.off("data", onData);
+      resolve({ url: match[1]!, process: child, output: () => output, stop });
+    };
+    child.stdout.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`The app exited with ${code} before it started:\n${output}`));
+    });
+  });
+}
+
+/** Runs the server to completion (for start-ups that must refuse). */
+export function runAppToExit(
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/index.ts")], {
+      cwd: projectRoot,
+      env: { ...process.env, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "warn", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}

@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { makeDataDir, runAppToExit, startApp } from "./app-server";
+
+// The server process itself: its lock on the embedded database, its shutdown,
+// its headers and limits. Each test runs its own server on its own data.
+test.describe.configure({ mode: "serial" });
+
+test.describe("the server process", () => {
+  let dataDir: string;
+  test.beforeEach(() => {
+    dataDir = makeDataDir();
+  });
+  test.afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("a second server on the same data folder refuses at once, naming the folder and the pid", async () => {
+    const first = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    try {
+      const second = await runAppToExit({ DATA_DIR: dataDir, DATABASE_URL: "" });
+      expect(second.code).toBe(1);
+      expect(second.output).toContain(
+        `The embedded database in ${dataDir} is in use by another Crosswalk process`,
+      );
+      const holderPid = Number(/\(pid (\d+)\)/.exec(second.output)?.[1]);
+      expect(fs.readFileSync(path.join(dataDir, "crosswalk.lock"), "utf8").trim()).toBe(String(holderPid));
+      const health = await fetch(`${first.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+  });
+
+  test("SIGTERM ends the server cleanly within seconds, and the data is intact on restart", async () => {
+    const first = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    const before = await (await fetch(`${first.url}/`)).text();
+    expect(before).toContain("Latest discussions");
+
+    const stoppedAt = Date.now();
+    expect(await first.stop()).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(fs.existsSync(path.join(dataDir, "crosswalk.lock"))).toBe(false);
+
+    const second = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    try {
+      expect(second.output()).not.toContain("demo content seeded");
+      const page = await (await fetch(`${second.url}/`)).text();
+      expect(page.match(/<article/g)?.length).toBe(12);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test("a stale lock left by a dead process is taken over", async () => {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, "crosswalk.lock"), "2147483646\n");
+    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(await app.stop()).toBe(0);
+  });
+
+  test("sends security headers with a per-request script nonce, and refuses bodies over 1 MB", async () => {
+    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
+    try {
+      const nonces = [];
+      for (let index = 0; index < 2; index++) {
+        const response = await fetch(`${app.url}/`);
+        const policy = response.headers.get("content-security-policy") ?? "";
+        expect(policy).toContain("object-src 'none'");
+        expect(policy).toContain("base-uri 'none'");
+        expect(policy).toContain("frame-ancestors 'none'");
+        expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+        expect(response.headers.get("strict-transport-security")).toContain("max-age=");
+        expect(response.headers.get("x-request-id")).toMatch(/^[\w-]+$/);
+        const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+        expect(nonce).toBeTruthy();
+        const html = await response.text();
+        const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+        expect(scripts.length).toBeGreaterThan(0);
+        for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+        nonces.push(nonce);
+      }
+      expect(nonces[0]).not.toBe(nonces[1]);
+
+      const tooLarge = await fetch(`${app.url}/`, {
+        method: "POST",
+        body: "x".repeat(1024 * 1024 + 1),
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      expect(tooLarge.status).toBe(413);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test("with DEMO=0 an empty database stays empty", async () => {
+    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
+    try {
+      expect(app.output()).not.toContain("Demo log-ins");
+      const page = await (await fetch(`${app.url}/`)).text();
+      expect(page).toContain("Nothing here yet.");
+    } finally {
+      await app.stop();
+    }
+  });
+});
