@@ -236,8 +236,8 @@ CREATE INDEX "comments_author_id_idx" ON "comments" USING btree ("author_id","cr
 CREATE INDEX "comments_pending_idx" ON "comments" USING btree ("created_at") WHERE "comments"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "comments_search_vector_idx" ON "comments" USING gin ("search_vector") WHERE "comments"."status" = 'approved';--> statement-breakpoint
 CREATE UNIQUE INDEX "comments_author_submission_key" ON "comments" USING btree ("author_id","submission_key");--> statement-breakpoint
-CREATE UNIQUE INDEX "flags_flagger_post_key" ON "flags" USING btree ("flagger_id","post_id") WHERE "flags"."post_id" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "flags_flagger_comment_key" ON "flags" USING btree ("flagger_id","comment_id") WHERE "flags"."comment_id" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "flags_flagger_post_key" ON "flags" USING btree ("flagger_id","post_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "flags_flagger_comment_key" ON "flags" USING btree ("flagger_id","comment_id");--> statement-breakpoint
 CREATE INDEX "flags_post_id_idx" ON "flags" USING btree ("post_id");--> statement-breakpoint
 CREATE INDEX "flags_comment_id_idx" ON "flags" USING btree ("comment_id");--> statement-breakpoint
 CREATE INDEX "flags_resolved_by_id_idx" ON "flags" USING btree ("resolved_by_id");--> statement-breakpoint
@@ -274,7 +274,7 @@ CREATE INDEX "subscriptions_post_id_idx" ON "subscriptions" USING btree ("post_i
 CREATE UNIQUE INDEX "tags_name_key" ON "tags" USING btree ("name");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_lower_key" ON "users" USING btree (lower("email"));--> statement-breakpoint
 CREATE UNIQUE INDEX "users_username_key" ON "users" USING btree ("username");--> statement-breakpoint
-CREATE UNIQUE INDEX "votes_user_post_key" ON "votes" USING btree ("user_id","post_id") WHERE "votes"."post_id" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "votes_user_comment_key" ON "votes" USING btree ("user_id","comment_id") WHERE "votes"."comment_id" is not null;--> statement-breakpoint
+CREATE UNIQUE INDEX "votes_user_post_key" ON "votes" USING btree ("user_id","post_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "votes_user_comment_key" ON "votes" USING btree ("user_id","comment_id");--> statement-breakpoint
 CREATE INDEX "votes_post_id_idx" ON "votes" USING btree ("post_id");--> statement-breakpoint
 CREATE INDEX "votes_comment_id_idx" ON "votes" USING btree ("comment_id");

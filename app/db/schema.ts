@@ -264,12 +264,10 @@ export const votes = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    uniqueIndex("votes_user_post_key")
-      .on(table.userId, table.postId)
-      .where(sql`${table.postId} is not null`),
-    uniqueIndex("votes_user_comment_key")
-      .on(table.userId, table.commentId)
-      .where(sql`${table.commentId} is not null`),
+    // Nulls are distinct in a unique index, so each one constrains only its own kind of target,
+    // and being whole (not partial) they also serve the user foreign key.
+    uniqueIndex("votes_user_post_key").on(table.userId, table.postId),
+    uniqueIndex("votes_user_comment_key").on(table.userId, table.commentId),
     index("votes_post_id_idx").on(table.postId),
     index("votes_comment_id_idx").on(table.commentId),
     check("votes_one_target", sql`num_nonnulls(${table.postId}, ${table.commentId}) = 1`),
@@ -293,12 +291,8 @@ export const flags = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    uniqueIndex("flags_flagger_post_key")
-      .on(table.flaggerId, table.postId)
-      .where(sql`${table.postId} is not null`),
-    uniqueIndex("flags_flagger_comment_key")
-      .on(table.flaggerId, table.commentId)
-      .where(sql`${table.commentId} is not null`),
+    uniqueIndex("flags_flagger_post_key").on(table.flaggerId, table.postId),
+    uniqueIndex("flags_flagger_comment_key").on(table.flaggerId, table.commentId),
     index("flags_post_id_idx").on(table.postId),
     index("flags_comment_id_idx").on(table.commentId),
     index("flags_resolved_by_id_idx").on(table.resolvedById),

@@ -17,8 +17,7 @@ export function makeDataDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), "crosswalk-e2e-"));
 }
 
-/** Starts the built server (production mode) and resolves once it prints its URL. */
-export function startApp(env: Record<string, string | undefined>): Promise<RunningApp> {
+function spawnServer(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/index.ts")], {
     cwd: projectRoot,
     env: {
@@ -34,8 +33,13 @@ export function startApp(env: Record<string, string | undefined>): Promise<Runni
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+/** Starts the built server (production mode) and resolves once it prints its URL. */
+export function startApp(env: Record<string, string | undefined>): Promise<RunningApp> {
+  const { child, exited, output } = spawnServer(env);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     return exited;
@@ -43,37 +47,27 @@ export function startApp(env: Record<string, string | undefined>): Promise<Runni
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`The app did not start within 60 s:\n${output}`)),
+      () => reject(new Error(`The app did not start within 60 s:\n${output()}`)),
       60_000,
     );
     const onData = () => {
-      const match = /running at (http:\/\/localhost:\d+)/.exec(output);
+      const match = /running at (http:\/\/localhost:\d+)/.exec(output());
       if (!match) return;
       clearTimeout(timer);
       child.stdout.off("data", onData);
-      resolve({ url: match[1]!, process: child, output: () => output, stop });
+      resolve({ url: match[1]!, process: child, output, stop });
     };
     child.stdout.on("data", onData);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`The app exited with ${code} before it started:\n${output}`));
+      reject(new Error(`The app exited with ${code} before it started:\n${output()}`));
     });
   });
 }
 
 /** Runs the server to completion (for start-ups that must refuse). */
-export function runAppToExit(
-  env: Record<string, string | undefined>,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/index.ts")], {
-      cwd: projectRoot,
-      env: { ...process.env, NODE_ENV: "production", PORT: "0", LOG_LEVEL: "warn", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.once("exit", (code) => resolve({ code, output }));
-  });
+export async function runAppToExit(env: Record<string, string | undefined>) {
+  const { exited, output } = spawnServer(env);
+  const code = await exited;
+  return { code, output: output() };
 }
