@@ -1,7 +1,7 @@
 import { defineConfig } from "drizzle-kit";
 
 // Migrations are generated here and applied by the app at start-up
-// (app/lib/migrate.server.ts), so both drivers run the same SQL.
+// (migrateDatabase in app/lib/db.server.ts), so both drivers run the same SQL.
 export default defineConfig({
   dialect: "postgresql",
   schema: "./app/db/schema.ts",

@@ -101,7 +101,7 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
-  if (environment.TRUST_PROXY) app.set("trust proxy", environment.TRUST_PROXY);
+  if (environment.TRUST_PROXY !== undefined) app.set("trust proxy", environment.TRUST_PROXY);
 
   app.use((_request, response, next) => {
     // Draining: finish this request, then let the client reconnect elsewhere.

@@ -19,7 +19,13 @@ const environmentSchema = z.object({
   DEMO: booleanFlag.default(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  TRUST_PROXY: z.string().optional(),
+  // Express's "trust proxy": a hop count, true/false, or addresses and subnets (comma separated).
+  TRUST_PROXY: z
+    .string()
+    .transform((value): boolean | number | string =>
+      value === "true" ? true : value === "false" ? false : /^\d+$/.test(value) ? Number(value) : value,
+    )
+    .optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema> & { dataDir: string };
