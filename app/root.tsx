@@ -1,8 +1,20 @@
-import type { LinksFunction, MetaFunction } from "@remix-run/node";
-import { Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { useNonce } from "~/components/nonce";
+import { getOptionalUser } from "~/lib/auth.server";
 import stylesheet from "~/styles/app.css?url";
 
 export const SITE_NAME = "Crosswalk";
@@ -19,6 +31,51 @@ export const meta: MetaFunction = () => [
     content: "Where school and public librarians find each other, ask questions and share what worked.",
   },
 ];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getOptionalUser(request);
+  return { user: user ? { username: user.username, displayName: user.displayName, role: user.role } : null };
+}
+
+function AccountNav() {
+  // Absent while an error page renders without the root loader's data.
+  const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
+  const location = useLocation();
+  if (!user) {
+    const here =
+      location.pathname === "/login" || location.pathname === "/join"
+        ? "/"
+        : location.pathname + location.search;
+    const redirectTo = new URLSearchParams({ redirectTo: here });
+    return (
+      <ul className="site-nav">
+        <li>
+          <Link to={`/login?${redirectTo}`}>Log in</Link>
+        </li>
+        <li>
+          <Link to={`/join?${redirectTo}`}>Join</Link>
+        </li>
+      </ul>
+    );
+  }
+  return (
+    <ul className="site-nav header-user">
+      <li>
+        <Link to={`/u/${user.username}`}>{user.displayName}</Link>
+      </li>
+      <li>
+        <NavLink to="/settings">Settings</NavLink>
+      </li>
+      <li>
+        <Form method="post" action="/logout">
+          <button type="submit" className="button--header">
+            Log out
+          </button>
+        </Form>
+      </li>
+    </ul>
+  );
+}
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
@@ -47,6 +104,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   </NavLink>
                 </li>
               </ul>
+            </nav>
+            <nav aria-label="Account">
+              <AccountNav />
             </nav>
           </div>
         </header>

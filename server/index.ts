@@ -11,6 +11,7 @@ import { pinoHttp } from "pino-http";
 import { EnvironmentError, readEnvironment, type Environment } from "../app/lib/env.server";
 import type { StartSummary } from "../app/lib/lifecycle.server";
 import { logger } from "../app/lib/logger.server";
+import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
 
 /** What entry.server.tsx exports beside the renderer. */
 type AppEntry = {
@@ -47,6 +48,18 @@ async function loadBuild() {
   const load = () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
   const build = await load();
   return { build: load, entry: build.entry.module as unknown as AppEntry, vite };
+}
+
+/** Every state-changing request must come from a page of this site: one check for every action. */
+function refuseCrossSiteRequests(request: Request, response: Response, next: NextFunction) {
+  const forwardedHost = request.app.get("trust proxy") ? request.get("x-forwarded-host") : undefined;
+  const crossSite = isCrossSiteRequest(request.method, {
+    origin: request.get("origin"),
+    secFetchSite: request.get("sec-fetch-site"),
+    host: forwardedHost ?? request.get("host"),
+  });
+  if (!crossSite) return next();
+  response.status(403).type("text/plain").send(CROSS_SITE_MESSAGE);
 }
 
 /** Refuses bodies over the limit before Remix reads them; a body of unknown length is refused too. */
@@ -136,6 +149,7 @@ async function main() {
   app.use(securityHeaders());
   app.use(compression());
   app.use(limitRequestBody);
+  app.use(refuseCrossSiteRequests);
 
   if (vite) {
     app.use(vite.middlewares);
@@ -152,7 +166,10 @@ async function main() {
     createRequestHandler({
       build: vite ? build : build(),
       mode: environment.NODE_ENV,
-      getLoadContext: (_request, response) => ({ cspNonce: response.locals.cspNonce as string }),
+      getLoadContext: (request, response) => ({
+        cspNonce: response.locals.cspNonce as string,
+        clientIp: request.ip ?? null,
+      }),
     }),
   );
 

@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { libraryTypes } from "../lib/library-types";
 
 const tsvector = customType<{ data: string }>({
   dataType() {
@@ -28,7 +29,7 @@ const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow()
 const id = () => integer().primaryKey().generatedByDefaultAsIdentity();
 
 export const userRole = pgEnum("user_role", ["member", "moderator", "admin"]);
-export const libraryType = pgEnum("library_type", ["school", "public", "academic", "other"]);
+export const libraryType = pgEnum("library_type", libraryTypes);
 export const userStatus = pgEnum("user_status", ["active", "suspended", "banned"]);
 export const emailFrequency = pgEnum("email_frequency", ["immediately", "daily", "weekly", "never"]);
 export const postKind = pgEnum("post_kind", ["question", "idea", "story", "discussion"]);

@@ -1,4 +1,6 @@
-import type { LibraryType } from "~/db/schema";
+/** The kinds of library a member works in, as stored. */
+export const libraryTypes = ["school", "public", "academic", "other"] as const;
+export type LibraryType = (typeof libraryTypes)[number];
 
 export const libraryTypeLabels: Record<LibraryType, string> = {
   school: "School library",

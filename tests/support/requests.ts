@@ -9,7 +9,7 @@ export function callLoader<T>(
   params: Record<string, string> = {},
 ): Promise<T> {
   const request = new Request(new URL(path, "http://localhost"));
-  return Promise.resolve(loader({ request, params, context: { cspNonce: "test-nonce" } }));
+  return Promise.resolve(loader({ request, params, context: { cspNonce: "test-nonce", clientIp: "203.0.113.1" } }));
 }
 
 /** The Response a loader or action threw, or a failure if it did not throw one. */

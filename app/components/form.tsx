@@ -1,0 +1,135 @@
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+
+type FieldFrameProps = {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  errors?: string[];
+  children: (describedBy: string | undefined, invalid: boolean) => ReactNode;
+};
+
+/** Label, hint and the server's message for one control, wired up for screen readers. */
+function FieldFrame({ id, label, hint, errors, children }: FieldFrameProps) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p id={hintId} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {children(describedBy, Boolean(errorId))}
+      {errorId ? (
+        <p id={errorId} className="field__error">
+          {errors!.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+type Common = { label: string; name: string; hint?: ReactNode; errors?: string[] };
+
+export function TextField({
+  label,
+  name,
+  hint,
+  errors,
+  ...input
+}: Common & InputHTMLAttributes<HTMLInputElement>) {
+  const id = `field-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <input
+          id={id}
+          name={name}
+          type="text"
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          {...input}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+export function TextAreaField({
+  label,
+  name,
+  hint,
+  errors,
+  ...textarea
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = `field-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <textarea
+          id={id}
+          name={name}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          {...textarea}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+export function SelectField({
+  label,
+  name,
+  hint,
+  errors,
+  options,
+  placeholder,
+  ...select
+}: Common &
+  SelectHTMLAttributes<HTMLSelectElement> & {
+    options: { value: string; label: string }[];
+    placeholder?: string;
+  }) {
+  const id = `field-${name}`;
+  return (
+    <FieldFrame id={id} label={label} hint={hint} errors={errors}>
+      {(describedBy, invalid) => (
+        <select
+          id={id}
+          name={name}
+          aria-invalid={invalid || undefined}
+          aria-describedby={describedBy}
+          {...select}
+        >
+          {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A message about the whole form (not one field), announced when it appears. */
+export function FormError({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <p className="notice notice--error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p className="notice" role="status">
+      {children}
+    </p>
+  );
+}

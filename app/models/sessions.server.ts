@@ -1,0 +1,82 @@
+import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { sessions, users } from "~/db/schema";
+import { getDb, type Executor } from "~/lib/db.server";
+
+export const SESSION_IDLE_DAYS = 14;
+export const SESSION_ABSOLUTE_DAYS = 30;
+// Refresh "last seen" at most this often, so reading pages does not write on every request.
+const TOUCH_AFTER_MINUTES = 60;
+
+export async function insertSession(
+  values: { idHash: string; userId: number; ipAddress: string | null; userAgent: string | null },
+  executor: Executor = getDb(),
+) {
+  await executor.insert(sessions).values({
+    ...values,
+    userAgent: values.userAgent?.slice(0, 500) ?? null,
+    expiresAt: sql`now() + make_interval(days => ${SESSION_ABSOLUTE_DAYS})`,
+  });
+}
+
+export type SessionUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;
+
+/** The active member behind a session, if the session is live (not expired, not idle too long). */
+export async function findSessionUser(idHash: string) {
+  const [row] = await getDb()
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      role: users.role,
+      status: users.status,
+      libraryType: users.libraryType,
+      needsTouch: sql<boolean>`${sessions.lastSeenAt} < now() - make_interval(mins => ${TOUCH_AFTER_MINUTES})`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.idHash, idHash),
+        gt(sessions.expiresAt, sql`now()`),
+        gt(sessions.lastSeenAt, sql`now() - make_interval(days => ${SESSION_IDLE_DAYS})`),
+        eq(users.status, "active"),
+      ),
+    )
+    .limit(1);
+  if (!row) return undefined;
+  const { needsTouch, ...user } = row;
+  if (needsTouch)
+    await getDb()
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.idHash, idHash));
+  return user;
+}
+
+export async function deleteSession(idHash: string) {
+  await getDb().delete(sessions).where(eq(sessions.idHash, idHash));
+}
+
+/** Ends every session of a member, or every one but `keepIdHash`. */
+export async function deleteUserSessions(
+  userId: number,
+  options: { keepIdHash?: string } = {},
+  executor: Executor = getDb(),
+) {
+  await executor
+    .delete(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        options.keepIdHash ? ne(sessions.idHash, options.keepIdHash) : undefined,
+      ),
+    );
+}
+
+export async function countUserSessions(userId: number) {
+  const [row] = await getDb()
+    .select({ count: sql<number>`count(*)::int` })
+    .from(sessions)
+    .where(eq(sessions.userId, userId));
+  return row?.count ?? 0;
+}

@@ -1,0 +1,111 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormError, Notice, TextField } from "~/components/form";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { authenticator, requireAnonymous } from "~/lib/auth.server";
+import { consumeRateLimit, isRateLimited, resetRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
+import { safeRedirect } from "~/lib/redirect";
+import { clientIpOf } from "~/lib/request.server";
+import { redirectWithNewSession } from "~/lib/session.server";
+import { loginSchema, parseForm } from "~/lib/validation";
+
+export const meta: MetaFunction = () => [{ title: "Log in · Crosswalk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  const url = new URL(request.url);
+  return {
+    redirectTo: safeRedirect(url.searchParams.get("redirectTo")),
+    passwordReset: url.searchParams.get("reset") === "1",
+  };
+}
+
+const WRONG_CREDENTIALS =
+  "That e-mail address and password don't match an account. Check both and try again.";
+const TOO_MANY_FAILURES = "Too many failed log-ins.";
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const clientIp = clientIpOf(context);
+  const parsed = parseForm(loginSchema, await request.clone().formData());
+  if (!parsed.ok)
+    return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
+  const { email } = parsed.data;
+  const redirectTo = safeRedirect(parsed.data.redirectTo);
+
+  for (const [limit, subject] of [
+    ["failedLoginsPerAccount", email],
+    ["failedLoginsPerIp", clientIp],
+  ] as const) {
+    const { limited, bucket } = await isRateLimited(limit, subject);
+    if (limited) throw tooManyRequests(bucket, TOO_MANY_FAILURES);
+  }
+
+  const outcome = await authenticator.authenticate("form", request);
+  if (!outcome.ok) {
+    if (outcome.reason === "account-inactive") {
+      return data(
+        {
+          errors: {},
+          values: { email, redirectTo },
+          formError: "This account is suspended. Contact the moderators if you think this is a mistake.",
+        },
+        { status: 403 },
+      );
+    }
+    await consumeRateLimit("failedLoginsPerAccount", email);
+    await consumeRateLimit("failedLoginsPerIp", clientIp);
+    return data({ errors: {}, values: { email, redirectTo }, formError: WRONG_CREDENTIALS }, { status: 400 });
+  }
+  await resetRateLimit("failedLoginsPerAccount", email);
+  return redirectWithNewSession(request, outcome.userId, clientIp, redirectTo);
+}
+
+export default function Login() {
+  const loaderData = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const errors: Record<string, string[] | undefined> = actionData?.errors ?? {};
+  const values: Record<string, string | undefined> = actionData?.values ?? {};
+  const redirectTo = values.redirectTo ?? loaderData.redirectTo;
+
+  return (
+    <div className="auth-form">
+      <h1>Log in</h1>
+      {loaderData.passwordReset ? (
+        <Notice>Your password has been changed. Log in with your new password.</Notice>
+      ) : null}
+      <FormError message={actionData?.formError} />
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={redirectTo} />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={values.email}
+          errors={errors.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          errors={errors.password}
+        />
+        <button type="submit" disabled={submitting}>
+          Log in
+        </button>
+      </Form>
+      <p className="auth-form__links">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
+        New here? <Link to={`/join?${new URLSearchParams({ redirectTo })}`}>Join Crosswalk</Link>
+      </p>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

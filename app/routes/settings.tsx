@@ -1,0 +1,184 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { Notice, SelectField, TextAreaField, TextField } from "~/components/form";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { requireUser } from "~/lib/auth.server";
+import { invariantResponse } from "~/lib/http.server";
+import { libraryTypeLabels } from "~/lib/library-types";
+import { hashPassword, verifyPassword } from "~/lib/password.server";
+import { withPasswordPolicy } from "~/lib/password-policy.server";
+import { hasRole } from "~/lib/permissions";
+import { currentSessionIdHash } from "~/lib/session.server";
+import { PASSWORD_MIN } from "~/lib/limits";
+import { parseForm, passwordChangeSchema, profileSchema } from "~/lib/validation";
+import {
+  changePasswordHash,
+  findCredentialsById,
+  getAccountSettings,
+  updateProfile,
+} from "~/models/users.server";
+
+export const meta: MetaFunction = () => [{ title: "Settings · Crosswalk" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const account = await getAccountSettings(user.id);
+  invariantResponse(account, "Your account could not be found.", { status: 404 });
+  const saved = new URL(request.url).searchParams.get("saved");
+  return {
+    account,
+    saved: saved === "profile" || saved === "password" ? saved : null,
+    isAdmin: hasRole(user, "admin"),
+  };
+}
+
+const intentSchema = z.enum(["profile", "password"]);
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const formData = await request.formData();
+  const intent = intentSchema.safeParse(formData.get("intent"));
+  invariantResponse(intent.success, "Unknown action.", { status: 400 });
+
+  if (intent.data === "profile") {
+    const parsed = parseForm(profileSchema, formData);
+    if (!parsed.ok)
+      return data({ intent: intent.data, errors: parsed.errors, values: parsed.values }, { status: 400 });
+    await updateProfile(user.id, parsed.data);
+    return redirect("/settings?saved=profile");
+  }
+
+  const parsed = parseForm(withPasswordPolicy(passwordChangeSchema, "newPassword"), formData);
+  if (!parsed.ok)
+    return data({ intent: intent.data, errors: parsed.errors, values: parsed.values }, { status: 400 });
+  const credentials = await findCredentialsById(user.id);
+  if (!credentials || !(await verifyPassword(credentials.passwordHash, parsed.data.currentPassword))) {
+    return data(
+      {
+        intent: intent.data,
+        errors: { currentPassword: ["That is not your current password."] },
+        values: {},
+      },
+      { status: 400 },
+    );
+  }
+  // A changed password ends every other session: a stolen cookie stops working.
+  await changePasswordHash(
+    user.id,
+    await hashPassword(parsed.data.newPassword),
+    await currentSessionIdHash(request),
+  );
+  return redirect("/settings?saved=password");
+}
+
+const libraryTypeOptions = Object.entries(libraryTypeLabels).map(([value, label]) => ({ value, label }));
+
+export default function Settings() {
+  const { account, saved, isAdmin } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const profileErrors: Record<string, string[] | undefined> =
+    actionData?.intent === "profile" ? actionData.errors : {};
+  const passwordErrors: Record<string, string[] | undefined> =
+    actionData?.intent === "password" ? actionData.errors : {};
+  const values: Record<string, string | undefined> =
+    actionData?.intent === "profile" ? actionData.values : {};
+
+  return (
+    <div className="auth-form">
+      <h1>Settings</h1>
+      <p>
+        Signed in as <Link to={`/u/${account.username}`}>@{account.username}</Link> with {account.email}. Your
+        e-mail address is never shown to other members.
+      </p>
+
+      <section aria-labelledby="profile-heading">
+        <h2 id="profile-heading">Profile</h2>
+        {saved === "profile" ? <Notice>Your profile has been saved.</Notice> : null}
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="profile" />
+          <TextField
+            label="Display name"
+            name="displayName"
+            autoComplete="name"
+            defaultValue={values.displayName ?? account.displayName}
+            errors={profileErrors.displayName}
+          />
+          <SelectField
+            label="Library type"
+            name="libraryType"
+            options={libraryTypeOptions}
+            defaultValue={values.libraryType ?? account.libraryType}
+            errors={profileErrors.libraryType}
+          />
+          <TextField
+            label="Community"
+            name="community"
+            defaultValue={values.community ?? account.community ?? ""}
+            errors={profileErrors.community}
+            hint="Optional: your town or school district."
+          />
+          <TextAreaField
+            label="Bio"
+            name="bio"
+            rows={5}
+            defaultValue={values.bio ?? account.bio}
+            errors={profileErrors.bio}
+            hint="Optional: a few lines about you and your library."
+          />
+          <button type="submit" disabled={submitting}>
+            Save profile
+          </button>
+        </Form>
+      </section>
+
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        {saved === "password" ? (
+          <Notice>Your password has been changed. Your other devices have been logged out.</Notice>
+        ) : null}
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="password" />
+          <TextField
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            errors={passwordErrors.currentPassword}
+          />
+          <TextField
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            errors={passwordErrors.newPassword}
+            hint={`At least ${PASSWORD_MIN} characters. Changing it logs out your other devices.`}
+          />
+          <button type="submit" disabled={submitting}>
+            Change password
+          </button>
+        </Form>
+      </section>
+
+      {isAdmin ? (
+        <section aria-labelledby="admin-heading">
+          <h2 id="admin-heading">Administration</h2>
+          <p>
+            <Link to="/admin/outbox">Outbox</Link>: the e-mail the forum has sent.
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
