@@ -1,22 +1,29 @@
 // The command-line tool: `npm run forum -- <command>`. See `--help`.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { userRole } from "~/db/schema";
 import { seedDemoContentIfEmpty } from "~/db/seed.server";
 import { EnvironmentError, readEnvironment } from "~/lib/env.server";
 import { startApp, stopApp } from "~/lib/lifecycle.server";
+import { setRoleByEmail } from "~/models/users.server";
 
 const usage = `Usage: npm run forum -- <command>
 
 Commands:
-  migrate     apply the database migrations (the server also does this at start-up)
-  seed        put the demo forum into an empty database
-  help        show this message
+  migrate                    apply the database migrations (the server also does this at start-up)
+  seed                       put the demo forum into an empty database
+  user:role <email> <role>   make an account a member, moderator or admin
+  help                       show this message
 
 The database is the one the server uses: DATABASE_URL when set, otherwise the
 embedded database in DATA_DIR (default ./data). The embedded database can be
 used by one process at a time: stop the server before running a command on it.`;
 
-const commandSchema = z.enum(["migrate", "seed", "help"]);
+const commandSchema = z.enum(["migrate", "seed", "user:role", "help"]);
+const userRoleArguments = z.tuple([
+  z.string().email("the first argument must be an e-mail address"),
+  z.enum(userRole.enumValues, { error: "the role must be member, moderator or admin" }),
+]);
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${usage}\n`);
@@ -41,13 +48,31 @@ async function main() {
     process.stdout.write(`${usage}\n`);
     return;
   }
-  if (rest.length > 0) fail(`"${command.data}" takes no arguments (got: ${rest.join(" ")}).`);
+  let roleChange: z.infer<typeof userRoleArguments> | undefined;
+  if (command.data === "user:role") {
+    const parsedArguments = userRoleArguments.safeParse(rest);
+    if (!parsedArguments.success) {
+      fail(`user:role needs <email> <member|moderator|admin>: ${parsedArguments.error.issues[0]?.message ?? ""}`);
+    }
+    roleChange = parsedArguments.data;
+  } else if (rest.length > 0) {
+    fail(`"${command.data}" takes no arguments (got: ${rest.join(" ")}).`);
+  }
 
   const environment = readEnvironment();
   const summary = await startApp(environment, { seed: false });
   try {
     if (command.data === "migrate") {
       process.stdout.write(`Migrations applied to the ${summary.database}.\n`);
+    } else if (roleChange) {
+      const [email, role] = roleChange;
+      const changed = await setRoleByEmail(email, role);
+      if (!changed) {
+        process.stderr.write(`There is no account with the e-mail address ${email}.\n`);
+        process.exitCode = 1;
+      } else {
+        process.stdout.write(`@${changed.username} is now ${changed.role === "admin" ? "an" : "a"} ${changed.role}.\n`);
+      }
     } else {
       const seeded = await seedDemoContentIfEmpty();
       process.stdout.write(

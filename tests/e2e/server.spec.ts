@@ -106,4 +106,38 @@ test.describe("the server process", () => {
       await app.stop();
     }
   });
+
+  test("refuses a form posted from another site with 403, and creates nothing", async () => {
+    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
+    try {
+      const form = new URLSearchParams({
+        displayName: "Cross Site",
+        username: "cross-site",
+        email: "cross-site@example.org",
+        password: "maple syrup on tuesdays",
+        libraryType: "public",
+      });
+      const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+      const crossSite = await fetch(`${app.url}/join`, {
+        method: "POST",
+        body: form,
+        headers: { ...headers, Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+        redirect: "manual",
+      });
+      expect(crossSite.status).toBe(403);
+      expect(await crossSite.text()).toContain("sent from another website");
+      expect((await fetch(`${app.url}/u/cross-site`)).status).toBe(404);
+
+      const sameSite = await fetch(`${app.url}/join`, {
+        method: "POST",
+        body: form,
+        headers: { ...headers, Origin: app.url, "Sec-Fetch-Site": "same-origin" },
+        redirect: "manual",
+      });
+      expect(sameSite.status).toBe(302);
+      expect((await fetch(`${app.url}/u/cross-site`)).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -39,6 +39,10 @@ describe("npm run forum", () => {
     [["frobnicate"], /Unknown command: frobnicate/],
     [["seed", "extra"], /"seed" takes no arguments/],
     [["--bogus"], /Unknown option '--bogus'/],
+    [["user:role"], /user:role needs <email> <member\|moderator\|admin>/],
+    [["user:role", "maria@example.org", "overlord"], /the role must be member, moderator or admin/],
+    [["user:role", "not-an-email", "admin"], /the first argument must be an e-mail address/],
+    [["user:role", "maria@example.org", "admin", "extra"], /user:role needs/],
   ])("answers %j with a usage message and exit code 2", (args, message) => {
     const result = forum(args, dataDir);
     expect(result.code).toBe(2);
@@ -59,6 +63,14 @@ describe("npm run forum", () => {
     const again = forum(["seed"], dataDir);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("already has members; nothing was seeded");
+
+    const promoted = forum(["user:role", "Maria-Okafor@example.org", "moderator"], dataDir);
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toContain("@maria-okafor is now a moderator.");
+
+    const unknown = forum(["user:role", "nobody@example.org", "admin"], dataDir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("There is no account with the e-mail address nobody@example.org.");
   });
 
   it("refuses to open the embedded database while another process holds it", async () => {
