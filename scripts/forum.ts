@@ -52,7 +52,9 @@ async function main() {
   if (command.data === "user:role") {
     const parsedArguments = userRoleArguments.safeParse(rest);
     if (!parsedArguments.success) {
-      fail(`user:role needs <email> <member|moderator|admin>: ${parsedArguments.error.issues[0]?.message ?? ""}`);
+      fail(
+        `user:role needs <email> <member|moderator|admin>: ${parsedArguments.error.issues[0]?.message ?? ""}`,
+      );
     }
     roleChange = parsedArguments.data;
   } else if (rest.length > 0) {
@@ -60,7 +62,7 @@ async function main() {
   }
 
   const environment = readEnvironment();
-  const summary = await startApp(environment, { seed: false });
+  const summary = await startApp(environment, { seed: false, maintenance: false });
   try {
     if (command.data === "migrate") {
       process.stdout.write(`Migrations applied to the ${summary.database}.\n`);
@@ -71,7 +73,9 @@ async function main() {
         process.stderr.write(`There is no account with the e-mail address ${email}.\n`);
         process.exitCode = 1;
       } else {
-        process.stdout.write(`@${changed.username} is now ${changed.role === "admin" ? "an" : "a"} ${changed.role}.\n`);
+        process.stdout.write(
+          `@${changed.username} is now ${changed.role === "admin" ? "an" : "a"} ${changed.role}.\n`,
+        );
       }
     } else {
       const seeded = await seedDemoContentIfEmpty();

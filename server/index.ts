@@ -22,6 +22,7 @@ type AppEntry = {
 const MAX_BODY_BYTES = 1024 * 1024;
 const projectRoot = path.resolve(import.meta.dirname, "..");
 const isDevelopment = process.argv.includes("--dev");
+if (isDevelopment) process.env.NODE_ENV = "development";
 let shuttingDown = false;
 
 let environment: Environment;

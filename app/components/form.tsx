@@ -1,4 +1,25 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import {
+  useState,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
+
+/**
+ * A key for a <Form> that changes with every answer from its action, so the
+ * form re-renders from the answer as a full page load would: the kept values
+ * come back and password fields come back empty.
+ */
+export function useFormKey(actionResult: unknown): number {
+  // React's pattern for deriving state from a changed value during render.
+  const [seen, setSeen] = useState({ result: actionResult, key: 0 });
+  if (seen.result !== actionResult) {
+    setSeen({ result: actionResult, key: seen.key + 1 });
+    return seen.key + 1;
+  }
+  return seen.key;
+}
 
 type FieldFrameProps = {
   id: string;

@@ -1,8 +1,10 @@
 import path from "node:path";
 import { listDemoAccounts, seedDemoContentIfEmpty, DEMO_PASSWORD, type DemoAccount } from "~/db/seed.server";
 import { acquireDataDirLock } from "./data-dir-lock.server";
+import { deleteExpiredRows } from "~/models/maintenance.server";
 import { closeDatabase, connectDatabase, migrateDatabase } from "./db.server";
 import type { Environment } from "./env.server";
+import { logger } from "./logger.server";
 
 export type StartSummary = {
   database: string;
@@ -12,6 +14,16 @@ export type StartSummary = {
 };
 
 let releaseDataDirLock: (() => void) | undefined;
+let maintenanceTimer: NodeJS.Timeout | undefined;
+const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
+
+async function runMaintenance() {
+  try {
+    logger.info({ deleted: await deleteExpiredRows() }, "deleted expired rows");
+  } catch (error) {
+    logger.error({ err: error }, "maintenance failed");
+  }
+}
 
 /** The embedded database's own folder inside DATA_DIR (which also holds generated secrets). */
 export function embeddedDatabaseDir(dataDir: string) {
@@ -24,7 +36,7 @@ export function embeddedDatabaseDir(dataDir: string) {
  */
 export async function startApp(
   environment: Environment,
-  options: { seed?: boolean } = {},
+  options: { seed?: boolean; maintenance?: boolean } = {},
 ): Promise<StartSummary> {
   let database: string;
   if (environment.DATABASE_URL) {
@@ -43,6 +55,10 @@ export async function startApp(
     await migrateDatabase();
     const seeded = (options.seed ?? environment.DEMO) ? await seedDemoContentIfEmpty() : false;
     const demoAccounts = await listDemoAccounts();
+    if (options.maintenance ?? true) {
+      maintenanceTimer = setInterval(() => void runMaintenance(), MAINTENANCE_INTERVAL_MS);
+      maintenanceTimer.unref();
+    }
     return { database, seeded, demoAccounts, demoPassword: DEMO_PASSWORD };
   } catch (error) {
     await stopApp();
@@ -51,6 +67,8 @@ export async function startApp(
 }
 
 export async function stopApp() {
+  clearInterval(maintenanceTimer);
+  maintenanceTimer = undefined;
   await closeDatabase();
   releaseDataDirLock?.();
   releaseDataDirLock = undefined;

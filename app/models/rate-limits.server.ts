@@ -36,10 +36,3 @@ export async function peekBucket(key: string): Promise<Bucket> {
 export async function clearBucket(key: string) {
   await getDb().delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
 }
-
-/** Drops windows that have passed; run now and then so the table stays small. */
-export async function deleteExpiredBuckets() {
-  await getDb()
-    .delete(rateLimitBuckets)
-    .where(sql`${rateLimitBuckets.windowEndsAt} <= now()`);
-}

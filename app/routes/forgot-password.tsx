@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
-import { Notice, TextField } from "~/components/form";
+import { Notice, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { sendMail } from "~/lib/mail.server";
 import { consumeRateLimit } from "~/lib/rate-limit.server";
@@ -45,6 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ForgotPassword() {
   const actionData = useActionData<typeof action>();
+  const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
   const errors: Record<string, string[] | undefined> = actionData?.errors ?? {};
 
@@ -59,7 +60,7 @@ export default function ForgotPassword() {
       ) : (
         <p>Enter the e-mail address of your account and we will send you a link to choose a new password.</p>
       )}
-      <Form method="post" noValidate>
+      <Form method="post" noValidate key={formKey}>
         <TextField
           label="Email"
           name="email"

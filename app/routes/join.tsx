@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
-import { SelectField, TextField } from "~/components/form";
+import { SelectField, TextField, useFormKey } from "~/components/form";
 import { requireAnonymous } from "~/lib/auth.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { hashPassword } from "~/lib/password.server";
@@ -57,6 +57,7 @@ const libraryTypeOptions = Object.entries(libraryTypeLabels).map(([value, label]
 export default function Join() {
   const { redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
   const errors: Record<string, string[] | undefined> = actionData?.errors ?? {};
   const values: Record<string, string | undefined> = actionData?.values ?? {};
@@ -65,7 +66,7 @@ export default function Join() {
     <div className="auth-form">
       <h1>Join Crosswalk</h1>
       <p>Meet school and public librarians who work with the same children and the same community.</p>
-      <Form method="post" noValidate>
+      <Form method="post" noValidate key={formKey}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <TextField
           label="Display name"

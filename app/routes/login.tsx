@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, Notice, TextField } from "~/components/form";
+import { FormError, Notice, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { authenticator, requireAnonymous } from "~/lib/auth.server";
 import { consumeRateLimit, isRateLimited, resetRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
@@ -63,6 +63,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const loaderData = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
   const errors: Record<string, string[] | undefined> = actionData?.errors ?? {};
   const values: Record<string, string | undefined> = actionData?.values ?? {};
@@ -75,7 +76,7 @@ export default function Login() {
         <Notice>Your password has been changed. Log in with your new password.</Notice>
       ) : null}
       <FormError message={actionData?.formError} />
-      <Form method="post" noValidate>
+      <Form method="post" noValidate key={formKey}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <TextField
           label="Email"

@@ -6,7 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, TextField } from "~/components/form";
+import { FormError, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { hashPassword } from "~/lib/password.server";
 import { withPasswordPolicy } from "~/lib/password-policy.server";
@@ -43,6 +43,7 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function ResetPassword() {
   const { token } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
   const errors: Record<string, string[] | undefined> = actionData?.errors ?? {};
 
@@ -61,7 +62,7 @@ export default function ResetPassword() {
     <div className="auth-form">
       <h1>Choose a new password</h1>
       <FormError message={actionData?.formError} />
-      <Form method="post" noValidate>
+      <Form method="post" noValidate key={formKey}>
         <input type="hidden" name="token" value={token} />
         <TextField
           label="New password"

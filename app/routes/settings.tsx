@@ -7,7 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Notice, SelectField, TextAreaField, TextField } from "~/components/form";
+import { Notice, SelectField, TextAreaField, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
 import { invariantResponse } from "~/lib/http.server";
@@ -83,6 +83,7 @@ const libraryTypeOptions = Object.entries(libraryTypeLabels).map(([value, label]
 export default function Settings() {
   const { account, saved, isAdmin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
   const profileErrors: Record<string, string[] | undefined> =
     actionData?.intent === "profile" ? actionData.errors : {};
@@ -102,7 +103,7 @@ export default function Settings() {
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">Profile</h2>
         {saved === "profile" ? <Notice>Your profile has been saved.</Notice> : null}
-        <Form method="post" noValidate>
+        <Form method="post" noValidate key={formKey}>
           <input type="hidden" name="intent" value="profile" />
           <TextField
             label="Display name"
@@ -144,7 +145,7 @@ export default function Settings() {
         {saved === "password" ? (
           <Notice>Your password has been changed. Your other devices have been logged out.</Notice>
         ) : null}
-        <Form method="post" noValidate>
+        <Form method="post" noValidate key={formKey}>
           <input type="hidden" name="intent" value="password" />
           <TextField
             label="Current password"
