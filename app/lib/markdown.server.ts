@@ -1,4 +1,4 @@
-import { Marked } from "marked";
+import { Marked, type TokenizerAndRendererExtension } from "marked";
 import sanitizeHtml from "sanitize-html";
 
 // Markdown is cooked once, when content is saved; pages serve the stored HTML.
@@ -43,7 +43,39 @@ export const allowedAttributes: Record<string, string[]> = {
 export const allowedSchemes = ["http", "https", "mailto"] as const;
 const linkRel = "nofollow ugc noopener";
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+// "@username" not preceded by a word character (so e-mail addresses stay as they are).
+const MENTION_START = /(?<![\w@.\/-])@[a-z0-9_-]{3,30}(?![a-z0-9_-])/;
+const MENTION = /^@([a-z0-9_-]{3,30})(?![a-z0-9_-])/;
+
+/** `@username` becomes a link to that member's profile. */
+const mentionExtension: TokenizerAndRendererExtension = {
+  name: "mention",
+  level: "inline",
+  start(source) {
+    const index = source.search(MENTION_START);
+    return index === -1 ? undefined : index;
+  },
+  tokenizer(source) {
+    const match = MENTION.exec(source);
+    if (!match) return undefined;
+    return { type: "mention", raw: match[0], username: match[1] };
+  },
+  renderer(token) {
+    const username = String(token.username);
+    return `<a href="/u/${username}">@${username}</a>`;
+  },
+};
+
+const marked = new Marked({ gfm: true, breaks: false, async: false, extensions: [mentionExtension] });
+
+/** The usernames a body mentions, in order of first appearance (for notifications). */
+export function mentionedUsernames(source: string): string[] {
+  const names = new Set<string>();
+  marked.walkTokens(marked.lexer(source), (token) => {
+    if (token.type === "mention") names.add(String((token as { username?: unknown }).username));
+  });
+  return [...names];
+}
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
   allowedTags: [...allowedTags],
