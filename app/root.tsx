@@ -61,6 +61,9 @@ function AccountNav() {
   return (
     <ul className="site-nav header-user">
       <li>
+        <NavLink to="/posts/new">Start a post</NavLink>
+      </li>
+      <li>
         <Link to={`/u/${user.username}`}>{user.displayName}</Link>
       </li>
       <li>

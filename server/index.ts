@@ -22,7 +22,8 @@ type AppEntry = {
 const MAX_BODY_BYTES = 1024 * 1024;
 const projectRoot = path.resolve(import.meta.dirname, "..");
 const isDevelopment = process.argv.includes("--dev");
-if (isDevelopment) process.env.NODE_ENV = "development";
+// Without --dev the server runs as in production (secure cookies, admin-only outbox) unless told otherwise.
+process.env.NODE_ENV = isDevelopment ? "development" : (process.env.NODE_ENV ?? "production");
 let shuttingDown = false;
 
 let environment: Environment;
@@ -137,7 +138,8 @@ async function main() {
         req: (request: { id: unknown; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url,
+          // One-time secrets (password-reset tokens) ride in query strings: keep them out of logs.
+          url: request.url.replace(/([?&]token=)[^&]*/g, "$1[redacted]"),
         }),
         res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
       },

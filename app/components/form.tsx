@@ -2,6 +2,7 @@ import {
   useState,
   type InputHTMLAttributes,
   type ReactNode,
+  type Ref,
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from "react";
@@ -52,16 +53,17 @@ function FieldFrame({ id, label, hint, errors, children }: FieldFrameProps) {
   );
 }
 
-type Common = { label: string; name: string; hint?: ReactNode; errors?: string[] };
+type Common = { label: string; name: string; hint?: ReactNode; errors?: string[]; id?: string };
 
 export function TextField({
   label,
   name,
   hint,
   errors,
+  id: givenId,
   ...input
 }: Common & InputHTMLAttributes<HTMLInputElement>) {
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
       {(describedBy, invalid) => (
@@ -83,9 +85,11 @@ export function TextAreaField({
   name,
   hint,
   errors,
+  id: givenId,
+  textareaRef,
   ...textarea
-}: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = `field-${name}`;
+}: Common & TextareaHTMLAttributes<HTMLTextAreaElement> & { textareaRef?: Ref<HTMLTextAreaElement> }) {
+  const id = givenId ?? `field-${name}`;
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
       {(describedBy, invalid) => (
@@ -94,6 +98,7 @@ export function TextAreaField({
           name={name}
           aria-invalid={invalid || undefined}
           aria-describedby={describedBy}
+          ref={textareaRef}
           {...textarea}
         />
       )}
@@ -108,13 +113,14 @@ export function SelectField({
   errors,
   options,
   placeholder,
+  id: givenId,
   ...select
 }: Common &
   SelectHTMLAttributes<HTMLSelectElement> & {
     options: { value: string; label: string }[];
     placeholder?: string;
   }) {
-  const id = `field-${name}`;
+  const id = givenId ?? `field-${name}`;
   return (
     <FieldFrame id={id} label={label} hint={hint} errors={errors}>
       {(describedBy, invalid) => (

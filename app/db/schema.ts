@@ -112,6 +112,7 @@ export const sessions = pgTable(
   (table) => [
     index("sessions_user_id_idx").on(table.userId),
     index("sessions_expires_at_idx").on(table.expiresAt),
+    index("sessions_last_seen_at_idx").on(table.lastSeenAt),
   ],
 );
 
@@ -148,6 +149,8 @@ export const posts = pgTable(
     helpfulCount: integer().notNull().default(0),
     flagCount: integer().notNull().default(0),
     acceptedCommentId: integer().references((): AnyPgColumn => comments.id, { onDelete: "set null" }),
+    // Set by the form; the same submission twice makes one post.
+    submissionKey: text(),
     lastActivityAt: createdAt(),
     createdAt: createdAt(),
     updatedAt: createdAt(),
@@ -158,7 +161,7 @@ export const posts = pgTable(
     ),
   },
   (table) => [
-    index("posts_author_id_idx").on(table.authorId),
+    uniqueIndex("posts_author_submission_key").on(table.authorId, table.submissionKey),
     index("posts_accepted_comment_id_idx").on(table.acceptedCommentId),
     // Keyset pagination of the public lists: newest activity first.
     index("posts_published_activity_idx")
@@ -202,6 +205,8 @@ export const comments = pgTable(
     createdAt: createdAt(),
     updatedAt: createdAt(),
     editedAt: timestamp({ withTimezone: true }),
+    // Deleted by its author: shown as "[deleted]" while replies to it remain.
+    deletedAt: timestamp({ withTimezone: true }),
     searchVector: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', ${comments.bodyMd})`),
   },
   (table) => [

@@ -61,3 +61,22 @@ export function buildCommentTree<T extends TreeComment>(
   for (const root of roots) place(root, tree, 1);
   return tree;
 }
+
+/**
+ * Drops deleted comments that no longer have any visible reply below them,
+ * in O(n): a deleted comment stays (as "[deleted]") only to hold its replies.
+ * Relies on replies coming after their parents in the list, as they are
+ * written after them.
+ */
+export function withoutDeletedLeaves<
+  T extends { id: number; parentId: number | null; deletedAt: Date | null },
+>(comments: readonly T[]): T[] {
+  const holdsVisibleReply = new Set<number>();
+  const keep = new Array<boolean>(comments.length);
+  for (let index = comments.length - 1; index >= 0; index--) {
+    const comment = comments[index]!;
+    keep[index] = comment.deletedAt === null || holdsVisibleReply.has(comment.id);
+    if (keep[index] && comment.parentId !== null) holdsVisibleReply.add(comment.parentId);
+  }
+  return comments.filter((_, index) => keep[index]);
+}

@@ -16,6 +16,14 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default("Crosswalk <no-reply@localhost>"),
+  // The address people reach the forum at; links in e-mail are built from it,
+  // never from the request's Host header (which a client chooses).
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, "PUBLIC_URL must be an http:// or https:// URL")
+    .optional(),
   DEMO: booleanFlag.default(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -28,7 +36,7 @@ const environmentSchema = z.object({
     .optional(),
 });
 
-export type Environment = z.infer<typeof environmentSchema> & { dataDir: string };
+export type Environment = z.infer<typeof environmentSchema> & { dataDir: string; publicUrl: string };
 
 export class EnvironmentError extends Error {}
 
@@ -47,5 +55,6 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
       "SESSION_SECRET is required when NODE_ENV=production and DATABASE_URL is set.",
     );
   }
-  return { ...environment, dataDir: path.resolve(environment.DATA_DIR) };
+  const publicUrl = (environment.PUBLIC_URL ?? `http://localhost:${environment.PORT}`).replace(/\/+$/, "");
+  return { ...environment, dataDir: path.resolve(environment.DATA_DIR), publicUrl };
 }

@@ -13,8 +13,6 @@ function getTransporter() {
   return transporter;
 }
 
-export const MAIL_FROM = "Crosswalk <no-reply@crosswalk.invalid>";
-
 /**
  * Every message is written to the outbox first. With SMTP_URL set it is then
  * delivered and marked sent; without it the outbox is where mail stays, for
@@ -29,7 +27,8 @@ export async function sendMail(message: { to: string; subject: string; text: str
   const smtp = getTransporter();
   if (!smtp) return;
   try {
-    await smtp.sendMail({ from: MAIL_FROM, to: message.to, subject: message.subject, text: message.text });
+    const from = readEnvironment().MAIL_FROM;
+    await smtp.sendMail({ from, to: message.to, subject: message.subject, text: message.text });
     await markOutboxSent(id);
   } catch (error) {
     logger.error({ err: error, outboxId: id }, "mail delivery failed");

@@ -44,7 +44,7 @@ export const allowedSchemes = ["http", "https", "mailto"] as const;
 const linkRel = "nofollow ugc noopener";
 
 // "@username" not preceded by a word character (so e-mail addresses stay as they are).
-const MENTION_START = /(?<![\w@.\/-])@[a-z0-9_-]{3,30}(?![a-z0-9_-])/;
+const MENTION_START = /(?<![\w@./-])@[a-z0-9_-]{3,30}(?![a-z0-9_-])/;
 const MENTION = /^@([a-z0-9_-]{3,30})(?![a-z0-9_-])/;
 
 /** `@username` becomes a link to that member's profile. */

@@ -1,4 +1,4 @@
-import { clearBucket, hitBucket, peekBucket, type Bucket } from "~/models/rate-limits.server";
+import { clearBucket, hitBucket, refundBucket, type Bucket } from "~/models/rate-limits.server";
 
 /** The SPEC's defaults. Counters live in Postgres, so every app process shares them. */
 export const rateLimits = {
@@ -6,6 +6,8 @@ export const rateLimits = {
   failedLoginsPerIp: { limit: 30, windowSeconds: 15 * 60 },
   signupsPerIp: { limit: 10, windowSeconds: 60 * 60 },
   passwordResetsPerEmail: { limit: 3, windowSeconds: 60 * 60 },
+  postsPerMember: { limit: 3, windowSeconds: 10 * 60 },
+  commentsPerMember: { limit: 6, windowSeconds: 60 },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimits;
@@ -14,29 +16,46 @@ function bucketKey(name: RateLimitName, subject: string) {
   return `${name}:${subject.toLowerCase()}`;
 }
 
-/** Counts an attempt; true while the count is within the limit. */
+/**
+ * Counts an attempt before it is made, in one atomic upsert, so that many
+ * attempts at once cannot all slip under the limit; `allowed` is false once
+ * the count passes the limit. An attempt that turns out not to count (a form
+ * refused for bad input, a successful log-in) is handed back with refundRateLimit.
+ */
 export async function consumeRateLimit(name: RateLimitName, subject: string) {
   const { limit, windowSeconds } = rateLimits[name];
   const bucket = await hitBucket(bucketKey(name, subject), windowSeconds);
   return { allowed: bucket.hits <= limit, bucket };
 }
 
-/** Whether the limit is already reached, without counting anything. */
-export async function isRateLimited(name: RateLimitName, subject: string) {
-  const bucket = await peekBucket(bucketKey(name, subject));
-  return { limited: bucket.hits >= rateLimits[name].limit, bucket };
+export async function refundRateLimit(name: RateLimitName, subject: string) {
+  await refundBucket(bucketKey(name, subject));
 }
 
 export async function resetRateLimit(name: RateLimitName, subject: string) {
   await clearBucket(bucketKey(name, subject));
 }
 
-/** 429 with Retry-After and a plain sentence saying when to try again. */
-export function tooManyRequests(bucket: Bucket, what: string): Response {
-  const seconds = Math.max(1, Math.ceil((bucket.resetAt.getTime() - Date.now()) / 1000));
+/** Seconds until the window ends, for a Retry-After header. */
+export function retryAfterSeconds(bucket: Bucket) {
+  return Math.max(1, Math.ceil((bucket.resetAt.getTime() - Date.now()) / 1000));
+}
+
+/** "Too many … Please try again in 4 minutes." */
+export function tooManyRequestsMessage(bucket: Bucket, what: string) {
+  const seconds = retryAfterSeconds(bucket);
+  if (seconds < 60) return `${what} Please try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
   const minutes = Math.ceil(seconds / 60);
-  return new Response(`${what} Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, {
+  return `${what} Please try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+}
+
+/** 429 with Retry-After and a plain sentence saying when to try again (an error page). */
+export function tooManyRequests(bucket: Bucket, what: string): Response {
+  return new Response(tooManyRequestsMessage(bucket, what), {
     status: 429,
-    headers: { "Retry-After": String(seconds), "Content-Type": "text/plain; charset=utf-8" },
+    headers: {
+      "Retry-After": String(retryAfterSeconds(bucket)),
+      "Content-Type": "text/plain; charset=utf-8",
+    },
   });
 }

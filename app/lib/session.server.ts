@@ -35,19 +35,10 @@ async function readSessionToken(request: Request): Promise<string | null> {
   return typeof token === "string" && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
 }
 
-// Loaders of one request share the lookup (root and route both ask for the user).
-const usersByRequest = new WeakMap<Request, Promise<SessionUser | null>>();
-
 /** The member whose live session the request carries, or null. */
-export function getSessionUser(request: Request): Promise<SessionUser | null> {
-  let pending = usersByRequest.get(request);
-  if (!pending) {
-    pending = readSessionToken(request).then(async (token) =>
-      token ? ((await findSessionUser(hashToken(token))) ?? null) : null,
-    );
-    usersByRequest.set(request, pending);
-  }
-  return pending;
+export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+  const token = await readSessionToken(request);
+  return token ? ((await findSessionUser(hashToken(token))) ?? null) : null;
 }
 
 /**

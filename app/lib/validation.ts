@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { libraryTypes } from "./library-types";
-import { PASSWORD_MAX, PASSWORD_MIN } from "./limits";
+import { BODY_MAX, COMMENT_MAX, PASSWORD_MAX, PASSWORD_MIN, TAGS_MAX, TITLE_MAX, TITLE_MIN } from "./limits";
+import { postKinds } from "./post-kinds";
 
 // The limits and messages of every form, shared by the action that enforces
 // them and the form that shows them.
@@ -85,6 +86,93 @@ export const resetPasswordSchema = z.object({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "This reset link is not valid."),
   password: newPasswordField,
 });
+
+// Writing ----------------------------------------------------------------
+
+export const titleField = trimmed(
+  z
+    .string({ error: "Give your post a title." })
+    .min(TITLE_MIN, `Use at least ${TITLE_MIN} characters, so people know what it is about.`)
+    .max(TITLE_MAX, `Keep the title to ${TITLE_MAX} characters.`),
+);
+
+export const postKindField = z.enum(postKinds, { error: "Choose the type of post." });
+
+export const postBodyField = z
+  .string({ error: "Write the body of your post." })
+  .max(BODY_MAX, `Keep the body to ${BODY_MAX.toLocaleString("en-US")} characters.`)
+  .refine((value) => value.trim().length > 0, "Write the body of your post.");
+
+export const commentBodyField = z
+  .string({ error: "Write your comment." })
+  .max(COMMENT_MAX, `Keep your comment to ${COMMENT_MAX.toLocaleString("en-US")} characters.`)
+  .refine((value) => value.trim().length > 0, "Write your comment.");
+
+const TAG_PATTERN = /^[a-z0-9-]{2,30}$/;
+
+/** "Summer Reading, booklists ,booklists" → ["summer-reading", "booklists"]. */
+export function normaliseTags(input: string): string[] {
+  const names = input
+    .split(",")
+    .map((name) => name.trim().toLowerCase().replace(/\s+/g, "-"))
+    .filter((name) => name.length > 0);
+  return [...new Set(names)];
+}
+
+export const tagsField = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const names = normaliseTags(value ?? "");
+    const invalid = names.filter((name) => !TAG_PATTERN.test(name));
+    if (invalid.length > 0) {
+      context.addIssue({
+        code: "custom",
+        message: `Tags are 2–30 lowercase letters, digits or hyphens; ${invalid.map((name) => `"${name}"`).join(", ")} ${invalid.length === 1 ? "is" : "are"} not.`,
+      });
+      return z.NEVER;
+    }
+    if (names.length > TAGS_MAX) {
+      context.addIssue({ code: "custom", message: `Use at most ${TAGS_MAX} tags.` });
+      return z.NEVER;
+    }
+    return names;
+  });
+
+/** A random key the form carries so that submitting it twice makes one item. */
+export const submissionKeyField = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/)
+  .optional()
+  .catch(undefined);
+
+export const postSchema = z.object({
+  title: titleField,
+  kind: postKindField,
+  body: postBodyField,
+  tags: tagsField,
+  submissionKey: submissionKeyField,
+});
+
+const optionalId = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === "") return undefined;
+    if (!/^[1-9]\d{0,9}$/.test(value) || Number(value) > 2_147_483_647) {
+      context.addIssue({ code: "custom", message: "That comment does not exist." });
+      return z.NEVER;
+    }
+    return Number(value);
+  });
+
+export const commentSchema = z.object({
+  body: commentBodyField,
+  parentId: optionalId,
+  submissionKey: submissionKeyField,
+});
+
+export const commentEditSchema = z.object({ body: commentBodyField });
 
 export type FieldErrors = Record<string, string[] | undefined>;
 

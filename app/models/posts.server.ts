@@ -72,6 +72,7 @@ export async function getPublishedPost(postId: number) {
   const [post] = await getDb()
     .select({
       id: posts.id,
+      authorId: posts.authorId,
       kind: posts.kind,
       title: posts.title,
       slug: posts.slug,

@@ -24,13 +24,12 @@ export async function hitBucket(key: string, windowSeconds: number): Promise<Buc
   return row!;
 }
 
-/** The hits counted so far in the current window (0 when the window has passed). */
-export async function peekBucket(key: string): Promise<Bucket> {
-  const [row] = await getDb()
-    .select({ hits: rateLimitBuckets.hits, resetAt: rateLimitBuckets.windowEndsAt })
-    .from(rateLimitBuckets)
+/** Takes back one hit (an attempt that turned out not to count). */
+export async function refundBucket(key: string) {
+  await getDb()
+    .update(rateLimitBuckets)
+    .set({ hits: sql`greatest(${rateLimitBuckets.hits} - 1, 0)` })
     .where(sql`${rateLimitBuckets.key} = ${key} and ${rateLimitBuckets.windowEndsAt} > now()`);
-  return row ?? { hits: 0, resetAt: new Date() };
 }
 
 export async function clearBucket(key: string) {

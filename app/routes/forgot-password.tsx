@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Notice, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { readEnvironment } from "~/lib/env.server";
 import { sendMail } from "~/lib/mail.server";
 import { consumeRateLimit } from "~/lib/rate-limit.server";
 import { hashToken, randomToken } from "~/lib/secrets.server";
@@ -27,7 +28,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (account && account.status === "active") {
     const token = randomToken();
     await insertPasswordResetToken(account.id, hashToken(token));
-    const link = new URL(`/reset-password?${new URLSearchParams({ token })}`, request.url).toString();
+    const link = `${readEnvironment().publicUrl}/reset-password?${new URLSearchParams({ token })}`;
     await sendMail({
       to: email,
       subject: "Reset your Crosswalk password",

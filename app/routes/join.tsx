@@ -6,7 +6,7 @@ import { requireAnonymous } from "~/lib/auth.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { hashPassword } from "~/lib/password.server";
 import { withPasswordPolicy } from "~/lib/password-policy.server";
-import { consumeRateLimit, isRateLimited, tooManyRequests } from "~/lib/rate-limit.server";
+import { consumeRateLimit, refundRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
 import { safeRedirect } from "~/lib/redirect";
 import { clientIpOf } from "~/lib/request.server";
 import { redirectWithNewSession } from "~/lib/session.server";
@@ -29,17 +29,23 @@ const takenMessages = {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const clientIp = clientIpOf(context);
-  const signups = await isRateLimited("signupsPerIp", clientIp);
-  if (signups.limited)
+  // Counted up front (atomically); a form refused for bad input hands its count back.
+  const signups = await consumeRateLimit("signupsPerIp", clientIp);
+  if (!signups.allowed) {
     throw tooManyRequests(signups.bucket, "Too many accounts have been created from your network.");
+  }
 
   const formData = await request.formData();
   const parsed = parseForm(withPasswordPolicy(joinSchema, "password"), formData);
-  if (!parsed.ok) return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  if (!parsed.ok) {
+    await refundRateLimit("signupsPerIp", clientIp);
+    return data({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  }
 
   const { password, ...profile } = parsed.data;
   const created = await createMember({ ...profile, passwordHash: await hashPassword(password) });
   if (!created.ok) {
+    await refundRateLimit("signupsPerIp", clientIp);
     return data(
       {
         errors: { [created.taken]: [takenMessages[created.taken]] },
@@ -48,7 +54,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  await consumeRateLimit("signupsPerIp", clientIp);
   return redirectWithNewSession(request, created.user.id, clientIp, safeRedirect(formData.get("redirectTo")));
 }
 

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { FormError, Notice, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { authenticator, requireAnonymous } from "~/lib/auth.server";
-import { consumeRateLimit, isRateLimited, resetRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
+import { consumeRateLimit, refundRateLimit, resetRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
 import { safeRedirect } from "~/lib/redirect";
 import { clientIpOf } from "~/lib/request.server";
 import { redirectWithNewSession } from "~/lib/session.server";
@@ -32,31 +32,33 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email } = parsed.data;
   const redirectTo = safeRedirect(parsed.data.redirectTo);
 
-  for (const [limit, subject] of [
+  // Every attempt is counted before the password is checked, so a burst of
+  // guesses cannot outrun the limit; a successful log-in hands its count back.
+  const limits = [
     ["failedLoginsPerAccount", email],
     ["failedLoginsPerIp", clientIp],
-  ] as const) {
-    const { limited, bucket } = await isRateLimited(limit, subject);
-    if (limited) throw tooManyRequests(bucket, TOO_MANY_FAILURES);
+  ] as const;
+  for (const [limit, subject] of limits) {
+    const { allowed, bucket } = await consumeRateLimit(limit, subject);
+    if (!allowed) throw tooManyRequests(bucket, TOO_MANY_FAILURES);
   }
 
   const outcome = await authenticator.authenticate("form", request);
-  if (!outcome.ok) {
-    if (outcome.reason === "account-inactive") {
-      return data(
-        {
-          errors: {},
-          values: { email, redirectTo },
-          formError: "This account is suspended. Contact the moderators if you think this is a mistake.",
-        },
-        { status: 403 },
-      );
-    }
-    await consumeRateLimit("failedLoginsPerAccount", email);
-    await consumeRateLimit("failedLoginsPerIp", clientIp);
+  if (!outcome.ok && outcome.reason === "invalid-credentials") {
     return data({ errors: {}, values: { email, redirectTo }, formError: WRONG_CREDENTIALS }, { status: 400 });
   }
   await resetRateLimit("failedLoginsPerAccount", email);
+  await refundRateLimit("failedLoginsPerIp", clientIp);
+  if (!outcome.ok) {
+    return data(
+      {
+        errors: {},
+        values: { email, redirectTo },
+        formError: "This account is suspended. Contact the moderators if you think this is a mistake.",
+      },
+      { status: 403 },
+    );
+  }
   return redirectWithNewSession(request, outcome.userId, clientIp, redirectTo);
 }
 

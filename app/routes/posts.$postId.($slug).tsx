@@ -1,30 +1,163 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { CommentForm } from "~/components/comment-form";
 import { CommentTree } from "~/components/comment-tree";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { RelativeTime } from "~/components/relative-time";
-import { buildCommentTree } from "~/lib/comment-tree";
+import { getOptionalUser, requireUser } from "~/lib/auth.server";
+import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
+import { can, hasRole } from "~/lib/permissions";
 import { postKindLabels } from "~/lib/post-kinds";
-import { listApprovedPostComments } from "~/models/comments.server";
+import {
+  consumeRateLimit,
+  refundRateLimit,
+  retryAfterSeconds,
+  tooManyRequestsMessage,
+} from "~/lib/rate-limit.server";
+import { randomToken } from "~/lib/secrets.server";
+import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
+import { listThreadComments } from "~/models/comments.server";
 import { getPublishedPost } from "~/models/posts.server";
+import { createComment, type CreateCommentResult } from "~/models/writing.server";
 
 export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
   return [{ title: data ? `${data.post.title} · Crosswalk` : "Not found · Crosswalk" }];
 }
 
-export async function loader({ params }: LoaderFunctionArgs) {
-  const postId = parseId(params.postId);
+async function loadPost(postIdParameter: string | undefined) {
+  const postId = parseId(postIdParameter);
   invariantResponse(postId, "There is no such post.", { status: 404 });
   const post = await getPublishedPost(postId);
   invariantResponse(post, "There is no such post. It may have been removed.", { status: 404 });
-  const comments = await listApprovedPostComments(post.id);
-  return { post, comments: buildCommentTree(comments), now: new Date() };
+  return post;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const [post, user] = await Promise.all([loadPost(params.postId), getOptionalUser(request)]);
+  const visible = withoutDeletedLeaves(await listThreadComments(post.id, user?.id ?? null)).map((comment) =>
+    // A deleted comment shows as a placeholder: nothing of it leaves the server.
+    comment.deletedAt
+      ? { ...comment, authorId: 0, authorUsername: "", authorDisplayName: "[deleted]", bodyHtml: "" }
+      : comment,
+  );
+  const replyToId = parseId(new URL(request.url).searchParams.get("replyTo") ?? undefined);
+  const replyTo = visible.find(
+    (comment) => comment.id === replyToId && comment.status === "approved" && !comment.deletedAt,
+  );
+  return {
+    post,
+    comments: buildCommentTree(visible),
+    replyTargets: Object.fromEntries(visible.map((comment) => [comment.id, comment.authorDisplayName])),
+    replyTo: replyTo ? { id: replyTo.id, name: replyTo.authorDisplayName } : null,
+    viewer: user ? { id: user.id, role: user.role } : null,
+    submissionKey: randomToken(),
+    now: new Date(),
+  };
+}
+
+type CommentActionData = { errors: FieldErrors; values: Record<string, string>; formError: string | null };
+
+const refusals: Record<
+  Exclude<CreateCommentResult, { ok: true }>["reason"],
+  { status: number; message: string }
+> = {
+  "post-unavailable": { status: 404, message: "This thread is no longer available." },
+  locked: { status: 403, message: "This thread is locked: it takes no new replies." },
+  "parent-elsewhere": { status: 400, message: "The comment you are replying to is not in this thread." },
+  "parent-unavailable": {
+    status: 400,
+    message: "You can't reply to that comment: it was deleted or removed, or it is awaiting moderation.",
+  },
+};
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const post = await loadPost(params.postId);
+  const formData = await request.formData();
+  const parsed = parseForm(commentSchema, formData);
+  if (!parsed.ok) {
+    return data<CommentActionData>(
+      { errors: parsed.errors, values: parsed.values, formError: null },
+      { status: 400 },
+    );
+  }
+  const values = { body: parsed.data.body, parentId: String(parsed.data.parentId ?? "") };
+
+  const exempt = hasRole(user, "moderator");
+  const rateSubject = String(user.id);
+  if (!exempt) {
+    const { allowed, bucket } = await consumeRateLimit("commentsPerMember", rateSubject);
+    if (!allowed) {
+      return data<CommentActionData>(
+        { errors: {}, values, formError: tooManyRequestsMessage(bucket, "You are commenting very fast.") },
+        { status: 429, headers: { "Retry-After": String(retryAfterSeconds(bucket)) } },
+      );
+    }
+  }
+
+  const result = await createComment({
+    postId: post.id,
+    authorId: user.id,
+    parentId: parsed.data.parentId,
+    bodyMd: parsed.data.body,
+    submissionKey: parsed.data.submissionKey,
+  });
+  if (!exempt && (!result.ok || result.duplicate)) await refundRateLimit("commentsPerMember", rateSubject);
+  if (!result.ok) {
+    const refusal = refusals[result.reason];
+    return data<CommentActionData>(
+      { errors: {}, values, formError: refusal.message },
+      { status: refusal.status },
+    );
+  }
+  return redirect(`/posts/${post.id}/${post.slug}#comment-${result.comment.id}`);
 }
 
 export default function Thread() {
-  const { post, comments, now } = useLoaderData<typeof loader>();
+  const { post, comments, replyTargets, replyTo, viewer, submissionKey, now } =
+    useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as CommentActionData | undefined;
+  const location = useLocation();
+  // An inline reply form belongs to the page view it was opened in; any navigation closes it.
+  const [inline, setInline] = useState<{ locationKey: string; commentId: number } | null>(null);
+  const inlineReplyTo = inline?.locationKey === location.key ? inline.commentId : null;
+  const openInline = (commentId: number) => setInline({ locationKey: location.key, commentId });
+
+  // After posting, the page lands on the new comment: move focus there too.
+  useEffect(() => {
+    if (location.hash.startsWith("#comment-")) document.getElementById(location.hash.slice(1))?.focus();
+  }, [location.key, location.hash]);
+
+  const failedParentId = actionData ? Number(actionData.values.parentId) || null : null;
+  const canReply = !post.locked;
+  const closeInline = (commentId: number) => {
+    setInline(null);
+    document.getElementById(`reply-link-${commentId}`)?.focus();
+  };
+  const formStateFor = (parentId: number | null) =>
+    actionData && failedParentId === parentId
+      ? {
+          defaultBody: actionData.values.body,
+          errors: actionData.errors.body,
+          formError: actionData.formError,
+        }
+      : {};
+
+  // Without JavaScript (or after a refused inline reply), the form under the thread answers ?replyTo.
+  const mainParentId = inlineReplyTo === null && actionData ? failedParentId : (replyTo?.id ?? null);
+  const mainParent =
+    mainParentId !== null ? { id: mainParentId, name: replyTargets[mainParentId] ?? "a comment" } : null;
+  const threadPath = `/posts/${post.id}/${post.slug}`;
+
   return (
     <article className="thread" aria-labelledby="post-title">
       <header className="thread__header">
@@ -36,7 +169,20 @@ export default function Thread() {
           <Link to={`/u/${post.authorUsername}`}>{post.authorDisplayName}</Link>
           <span className="library-type"> · {libraryTypeLabels[post.authorLibraryType]}</span> ·{" "}
           <RelativeTime date={post.createdAt} now={now} />
-          {post.editedAt ? <span className="edited"> · edited</span> : null}
+          {post.editedAt ? (
+            <>
+              {" · "}
+              <Link to={`/posts/${post.id}/revisions`} className="edited">
+                edited
+              </Link>
+            </>
+          ) : null}
+          {can(viewer, "edit", post) ? (
+            <>
+              {" · "}
+              <Link to={`/posts/${post.id}/edit`}>Edit post</Link>
+            </>
+          ) : null}
         </p>
         {post.tags.length > 0 ? (
           <ul className="tag-list" aria-label="Tags">
@@ -56,9 +202,54 @@ export default function Thread() {
           {post.commentCount} {post.commentCount === 1 ? "reply" : "replies"}
         </h2>
         {comments.length > 0 ? (
-          <CommentTree nodes={comments} now={now} />
+          <CommentTree
+            nodes={comments}
+            now={now}
+            viewer={viewer}
+            canReply={canReply}
+            onReply={openInline}
+            renderReplyForm={(commentId) =>
+              viewer && inlineReplyTo === commentId ? (
+                <CommentForm
+                  key={submissionKey}
+                  idPrefix={`reply-${commentId}`}
+                  submissionKey={submissionKey}
+                  parent={{ id: commentId, name: replyTargets[commentId] ?? "a comment" }}
+                  onCancel={() => closeInline(commentId)}
+                  focusOnOpen
+                  {...formStateFor(commentId)}
+                />
+              ) : null
+            }
+          />
         ) : (
           <p className="empty">No replies yet.</p>
+        )}
+      </section>
+
+      <section id="reply" className="reply-box" aria-labelledby="reply-heading" tabIndex={-1}>
+        <h2 id="reply-heading">Leave a reply</h2>
+        {!canReply ? (
+          <p>This thread is locked: it takes no new replies.</p>
+        ) : viewer ? (
+          <CommentForm
+            // A fresh key after every answer from the server: the box empties once a comment is posted.
+            key={submissionKey}
+            idPrefix="reply"
+            submissionKey={submissionKey}
+            parent={mainParent}
+            cancelHref={mainParent ? threadPath : undefined}
+            {...formStateFor(mainParentId)}
+          />
+        ) : (
+          <p>
+            <Link
+              to={`/login?${new URLSearchParams({ redirectTo: `${location.pathname}${location.search}#reply` })}`}
+            >
+              Log in
+            </Link>{" "}
+            or <Link to="/join">join</Link> to reply.
+          </p>
         )}
       </section>
     </article>

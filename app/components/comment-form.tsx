@@ -1,0 +1,84 @@
+import { Form, Link, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, type KeyboardEvent } from "react";
+import { COMMENT_MAX } from "~/lib/limits";
+import { FormError, TextAreaField } from "./form";
+
+type Props = {
+  /** Distinguishes the inline reply forms from the one under the thread. */
+  idPrefix: string;
+  submissionKey: string;
+  parent: { id: number; name: string } | null;
+  defaultBody?: string;
+  errors?: string[];
+  formError?: string | null;
+  /** Where "Cancel" leads without JavaScript (the thread without ?replyTo). */
+  cancelHref?: string;
+  /** With JavaScript: close the inline form (Escape or Cancel). */
+  onCancel?: () => void;
+  /** Move focus into the text box when the form appears (an inline reply just opened). */
+  focusOnOpen?: boolean;
+};
+
+/** The "Leave a reply" form: a comment on the post, or a reply to one comment. */
+export function CommentForm({
+  idPrefix,
+  submissionKey,
+  parent,
+  defaultBody,
+  errors,
+  formError,
+  cancelHref,
+  onCancel,
+  focusOnOpen,
+}: Props) {
+  const navigation = useNavigation();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const posting =
+    navigation.state === "submitting" && navigation.formData?.get("submissionKey") === submissionKey;
+
+  useEffect(() => {
+    if (focusOnOpen) textarea.current?.focus();
+  }, [focusOnOpen]);
+
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key === "Escape" && onCancel) {
+      event.preventDefault();
+      onCancel();
+    }
+  };
+
+  return (
+    <Form method="post" noValidate className="comment-form" onKeyDown={closeOnEscape}>
+      <input type="hidden" name="submissionKey" value={submissionKey} />
+      {parent ? <input type="hidden" name="parentId" value={parent.id} /> : null}
+      {parent ? (
+        <p className="comment-form__context">
+          Replying to <a href={`#comment-${parent.id}`}>{parent.name}</a>
+        </p>
+      ) : null}
+      <FormError message={formError} />
+      <TextAreaField
+        textareaRef={textarea}
+        id={`${idPrefix}-body`}
+        label="Comment"
+        name="body"
+        rows={parent ? 4 : 6}
+        defaultValue={defaultBody}
+        errors={errors}
+        hint={`Markdown works: **bold**, *italic*, [links](https://example.org), lists. Up to ${COMMENT_MAX.toLocaleString("en-US")} characters.`}
+      />
+      <div className="comment-form__actions">
+        <button type="submit" disabled={posting}>
+          {posting ? "Posting…" : "Post comment"}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button--secondary" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : cancelHref ? (
+          <Link to={cancelHref}>Cancel reply</Link>
+        ) : null}
+      </div>
+    </Form>
+  );
+}

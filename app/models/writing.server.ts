@@ -1,0 +1,402 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import {
+  comments,
+  moderationActions,
+  postTags,
+  posts,
+  revisions,
+  subscriptions,
+  tags,
+  users,
+  type PostKind,
+} from "~/db/schema";
+import { getDb, type Transaction } from "~/lib/db.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import { initialStatus } from "~/lib/moderation-policy.server";
+import { slugify } from "~/lib/text";
+
+// Every write here moves the counters it affects (comment_count,
+// last_activity_at, tag post_count, approved contributions) in its own
+// transaction, so a page never shows a count that disagrees with the rows.
+
+async function loadAuthor(tx: Transaction, authorId: number) {
+  const [author] = await tx
+    .select({ role: users.role, approvedCount: users.approvedCount })
+    .from(users)
+    .where(eq(users.id, authorId))
+    .for("update");
+  if (!author) throw new Error(`No member ${authorId}.`);
+  return author;
+}
+
+async function watch(tx: Transaction, userId: number, postId: number) {
+  // An earlier explicit "Stop watching" (watching = false) is kept.
+  await tx.insert(subscriptions).values({ userId, postId }).onConflictDoNothing();
+}
+
+async function attachTags(tx: Transaction, postId: number, names: string[], published: boolean) {
+  if (names.length === 0) return;
+  await tx
+    .insert(tags)
+    .values(names.map((name) => ({ name })))
+    .onConflictDoNothing();
+  const rows = await tx.select({ id: tags.id }).from(tags).where(inArray(tags.name, names));
+  await tx.insert(postTags).values(rows.map((row) => ({ postId, tagId: row.id })));
+  if (published) {
+    await tx
+      .update(tags)
+      .set({ postCount: sql`${tags.postCount} + 1` })
+      .where(
+        inArray(
+          tags.id,
+          rows.map((row) => row.id),
+        ),
+      );
+  }
+}
+
+async function detachTags(tx: Transaction, postId: number, published: boolean) {
+  const removed = await tx
+    .delete(postTags)
+    .where(eq(postTags.postId, postId))
+    .returning({ tagId: postTags.tagId });
+  if (published && removed.length > 0) {
+    await tx
+      .update(tags)
+      .set({ postCount: sql`greatest(${tags.postCount} - 1, 0)` })
+      .where(
+        inArray(
+          tags.id,
+          removed.map((row) => row.tagId),
+        ),
+      );
+  }
+}
+
+export type NewPost = {
+  authorId: number;
+  kind: PostKind;
+  title: string;
+  bodyMd: string;
+  tags: string[];
+  submissionKey?: string;
+};
+
+/** Publishes (or holds) a post. The same submission key twice gives back the first post. */
+export async function createPost(input: NewPost) {
+  return getDb().transaction(async (tx) => {
+    if (input.submissionKey) {
+      const [existing] = await tx
+        .select({ id: posts.id, slug: posts.slug, status: posts.status })
+        .from(posts)
+        .where(and(eq(posts.authorId, input.authorId), eq(posts.submissionKey, input.submissionKey)));
+      if (existing) return { ...existing, duplicate: true };
+    }
+    const author = await loadAuthor(tx, input.authorId);
+    const published =
+      initialStatus(author, { kind: "post", text: `${input.title}\n${input.bodyMd}` }) === "approved";
+    const [post] = await tx
+      .insert(posts)
+      .values({
+        authorId: input.authorId,
+        kind: input.kind,
+        title: input.title,
+        slug: slugify(input.title),
+        bodyMd: input.bodyMd,
+        bodyHtml: renderMarkdown(input.bodyMd),
+        status: published ? "published" : "pending",
+        submissionKey: input.submissionKey ?? null,
+      })
+      .onConflictDoNothing({ target: [posts.authorId, posts.submissionKey] })
+      .returning({ id: posts.id, slug: posts.slug, status: posts.status });
+    if (!post) {
+      // The same submission, sent twice at the same moment: the other one won.
+      const [winner] = await tx
+        .select({ id: posts.id, slug: posts.slug, status: posts.status })
+        .from(posts)
+        .where(and(eq(posts.authorId, input.authorId), eq(posts.submissionKey, input.submissionKey ?? "")));
+      return { ...winner!, duplicate: true };
+    }
+    await attachTags(tx, post.id, input.tags, published);
+    await watch(tx, input.authorId, post.id);
+    if (published) {
+      await tx
+        .update(users)
+        .set({ approvedCount: sql`${users.approvedCount} + 1` })
+        .where(eq(users.id, input.authorId));
+    }
+    return { ...post, duplicate: false };
+  });
+}
+
+/** A post as its editor sees it, whatever its status (callers check who may see it). */
+export async function getPostForEditing(postId: number) {
+  const [post] = await getDb()
+    .select({
+      id: posts.id,
+      authorId: posts.authorId,
+      kind: posts.kind,
+      title: posts.title,
+      slug: posts.slug,
+      bodyMd: posts.bodyMd,
+      status: posts.status,
+      tags: sql<string[]>`array(
+        select ${tags.name} from ${postTags} join ${tags} on ${tags.id} = ${postTags.tagId}
+        where ${postTags.postId} = ${posts.id} order by ${tags.name})`,
+    })
+    .from(posts)
+    .where(eq(posts.id, postId));
+  return post;
+}
+
+async function logEditByModerator(
+  tx: Transaction,
+  editorId: number,
+  authorId: number,
+  target: { postId?: number; commentId?: number },
+  action: "edit" | "remove",
+) {
+  if (editorId === authorId) return;
+  await tx.insert(moderationActions).values({ actorId: editorId, action, targetUserId: authorId, ...target });
+}
+
+/** Saves an edit, keeping the previous text as a revision; an edit by someone else is logged. */
+export async function updatePost(
+  postId: number,
+  editorId: number,
+  changes: { kind: PostKind; title: string; bodyMd: string; tags: string[] },
+) {
+  await getDb().transaction(async (tx) => {
+    const [current] = await tx
+      .select({ authorId: posts.authorId, title: posts.title, bodyMd: posts.bodyMd, status: posts.status })
+      .from(posts)
+      .where(eq(posts.id, postId))
+      .for("update");
+    if (!current) throw new Error(`No post ${postId}.`);
+    await tx.insert(revisions).values({ postId, editorId, title: current.title, bodyMd: current.bodyMd });
+    await tx
+      .update(posts)
+      .set({
+        kind: changes.kind,
+        title: changes.title,
+        slug: slugify(changes.title),
+        bodyMd: changes.bodyMd,
+        bodyHtml: renderMarkdown(changes.bodyMd),
+        editedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(posts.id, postId));
+    const published = current.status === "published";
+    await detachTags(tx, postId, published);
+    await attachTags(tx, postId, changes.tags, published);
+    await logEditByModerator(tx, editorId, current.authorId, { postId }, "edit");
+  });
+}
+
+export type DeletePostResult = { ok: true } | { ok: false; reason: "has-replies-from-others" };
+
+/**
+ * Removes a post. Its author may do so only while nobody else has replied
+ * (their replies would vanish with it); moderators always may, and are logged.
+ */
+export async function deletePost(
+  postId: number,
+  actor: { id: number; isModerator: boolean },
+): Promise<DeletePostResult> {
+  return getDb().transaction(async (tx) => {
+    const [current] = await tx
+      .select({ authorId: posts.authorId, status: posts.status })
+      .from(posts)
+      .where(eq(posts.id, postId))
+      .for("update");
+    if (!current) throw new Error(`No post ${postId}.`);
+    if (!actor.isModerator) {
+      const [replyFromOthers] = await tx
+        .select({ id: comments.id })
+        .from(comments)
+        .where(
+          and(
+            eq(comments.postId, postId),
+            ne(comments.authorId, current.authorId),
+            inArray(comments.status, ["approved", "pending"]),
+          ),
+        )
+        .limit(1);
+      if (replyFromOthers) return { ok: false, reason: "has-replies-from-others" };
+    }
+    await tx
+      .update(posts)
+      .set({ status: "removed", updatedAt: sql`now()` })
+      .where(eq(posts.id, postId));
+    if (current.status === "published") {
+      const tagIds = await tx
+        .select({ tagId: postTags.tagId })
+        .from(postTags)
+        .where(eq(postTags.postId, postId));
+      if (tagIds.length > 0) {
+        await tx
+          .update(tags)
+          .set({ postCount: sql`greatest(${tags.postCount} - 1, 0)` })
+          .where(
+            inArray(
+              tags.id,
+              tagIds.map((row) => row.tagId),
+            ),
+          );
+      }
+    }
+    await logEditByModerator(tx, actor.id, current.authorId, { postId }, "remove");
+    return { ok: true };
+  });
+}
+
+export type NewComment = {
+  postId: number;
+  authorId: number;
+  parentId?: number;
+  bodyMd: string;
+  submissionKey?: string;
+};
+
+export type CreateCommentResult =
+  | { ok: true; comment: { id: number; status: string }; duplicate: boolean }
+  | { ok: false; reason: "post-unavailable" | "locked" | "parent-elsewhere" | "parent-unavailable" };
+
+/**
+ * Adds a comment or a reply. The thread row is locked for the transaction,
+ * so counters stay exact under concurrent replies; the same submission key
+ * twice gives back the first comment.
+ */
+export async function createComment(input: NewComment): Promise<CreateCommentResult> {
+  return getDb().transaction(async (tx) => {
+    const [post] = await tx
+      .select({ status: posts.status, locked: posts.locked })
+      .from(posts)
+      .where(eq(posts.id, input.postId))
+      .for("update");
+    if (!post || post.status !== "published") return { ok: false, reason: "post-unavailable" };
+
+    if (input.submissionKey) {
+      const [existing] = await tx
+        .select({ id: comments.id, status: comments.status })
+        .from(comments)
+        .where(and(eq(comments.authorId, input.authorId), eq(comments.submissionKey, input.submissionKey)));
+      if (existing) return { ok: true, comment: existing, duplicate: true };
+    }
+    if (post.locked) return { ok: false, reason: "locked" };
+
+    let depth = 1;
+    if (input.parentId !== undefined) {
+      const [parent] = await tx
+        .select({
+          postId: comments.postId,
+          depth: comments.depth,
+          status: comments.status,
+          deletedAt: comments.deletedAt,
+        })
+        .from(comments)
+        .where(eq(comments.id, input.parentId));
+      if (!parent || parent.postId !== input.postId) return { ok: false, reason: "parent-elsewhere" };
+      if (parent.status !== "approved" || parent.deletedAt)
+        return { ok: false, reason: "parent-unavailable" };
+      depth = parent.depth + 1;
+    }
+
+    const author = await loadAuthor(tx, input.authorId);
+    const status = initialStatus(author, { kind: "comment", text: input.bodyMd });
+    const [comment] = await tx
+      .insert(comments)
+      .values({
+        postId: input.postId,
+        parentId: input.parentId ?? null,
+        depth,
+        authorId: input.authorId,
+        bodyMd: input.bodyMd,
+        bodyHtml: renderMarkdown(input.bodyMd),
+        status,
+        submissionKey: input.submissionKey ?? null,
+      })
+      .returning({ id: comments.id, status: comments.status });
+    if (status === "approved") {
+      await tx
+        .update(posts)
+        .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
+        .where(eq(posts.id, input.postId));
+      await tx
+        .update(users)
+        .set({ approvedCount: sql`${users.approvedCount} + 1` })
+        .where(eq(users.id, input.authorId));
+    }
+    await watch(tx, input.authorId, input.postId);
+    return { ok: true, comment: comment!, duplicate: false };
+  });
+}
+
+/** A comment as its editor sees it, with the thread it belongs to. */
+export async function getCommentForEditing(commentId: number) {
+  const [comment] = await getDb()
+    .select({
+      id: comments.id,
+      postId: comments.postId,
+      authorId: comments.authorId,
+      bodyMd: comments.bodyMd,
+      status: comments.status,
+      deletedAt: comments.deletedAt,
+      postTitle: posts.title,
+      postSlug: posts.slug,
+      postStatus: posts.status,
+    })
+    .from(comments)
+    .innerJoin(posts, eq(posts.id, comments.postId))
+    .where(eq(comments.id, commentId));
+  return comment;
+}
+
+export async function updateComment(commentId: number, editorId: number, bodyMd: string) {
+  await getDb().transaction(async (tx) => {
+    const [current] = await tx
+      .select({ authorId: comments.authorId, bodyMd: comments.bodyMd })
+      .from(comments)
+      .where(eq(comments.id, commentId))
+      .for("update");
+    if (!current) throw new Error(`No comment ${commentId}.`);
+    await tx.insert(revisions).values({ commentId, editorId, bodyMd: current.bodyMd });
+    await tx
+      .update(comments)
+      .set({ bodyMd, bodyHtml: renderMarkdown(bodyMd), editedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(comments.id, commentId));
+    await logEditByModerator(tx, editorId, current.authorId, { commentId }, "edit");
+  });
+}
+
+/**
+ * Deletes a comment: its text goes (kept as a revision for moderators), and
+ * replies to it stay, under a "[deleted]" placeholder.
+ */
+export async function deleteComment(commentId: number, actorId: number) {
+  await getDb().transaction(async (tx) => {
+    const [current] = await tx
+      .select({
+        authorId: comments.authorId,
+        bodyMd: comments.bodyMd,
+        status: comments.status,
+        postId: comments.postId,
+      })
+      .from(comments)
+      .where(eq(comments.id, commentId))
+      .for("update");
+    if (!current) throw new Error(`No comment ${commentId}.`);
+    await tx.insert(revisions).values({ commentId, editorId: actorId, bodyMd: current.bodyMd });
+    await tx
+      .update(comments)
+      .set({ status: "removed", deletedAt: sql`now()`, bodyMd: "", bodyHtml: "", updatedAt: sql`now()` })
+      .where(eq(comments.id, commentId));
+    if (current.status === "approved") {
+      await tx
+        .update(posts)
+        .set({ commentCount: sql`greatest(${posts.commentCount} - 1, 0)` })
+        .where(eq(posts.id, current.postId));
+    }
+    await logEditByModerator(tx, actorId, current.authorId, { commentId }, "remove");
+  });
+}

@@ -1,0 +1,104 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { TextAreaField, useFormKey } from "~/components/form";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { requireUser } from "~/lib/auth.server";
+import { invariantResponse, parseId } from "~/lib/http.server";
+import { COMMENT_MAX } from "~/lib/limits";
+import { can } from "~/lib/permissions";
+import { commentEditSchema, parseForm, type FieldErrors } from "~/lib/validation";
+import { deleteComment, getCommentForEditing, updateComment } from "~/models/writing.server";
+
+export const meta: MetaFunction = () => [{ title: "Edit comment · Crosswalk" }];
+
+async function loadEditableComment(request: Request, commentIdParameter: string | undefined) {
+  const user = await requireUser(request);
+  const commentId = parseId(commentIdParameter);
+  invariantResponse(commentId, "There is no such comment.", { status: 404 });
+  const comment = await getCommentForEditing(commentId);
+  invariantResponse(
+    comment && !comment.deletedAt && comment.status !== "removed" && comment.postStatus !== "removed",
+    "There is no such comment.",
+    { status: 404 },
+  );
+  invariantResponse(can(user, "edit", comment), "You can only edit your own comments.", { status: 403 });
+  return { user, comment };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { comment } = await loadEditableComment(request, params.commentId);
+  return {
+    comment: {
+      id: comment.id,
+      bodyMd: comment.bodyMd,
+      threadPath: `/posts/${comment.postId}/${comment.postSlug}`,
+      postTitle: comment.postTitle,
+    },
+  };
+}
+
+type EditData = { errors: FieldErrors; values: Record<string, string> };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, comment } = await loadEditableComment(request, params.commentId);
+  const formData = await request.formData();
+  const threadPath = `/posts/${comment.postId}/${comment.postSlug}`;
+  const intent = formData.get("intent");
+  if (intent === "delete") {
+    await deleteComment(comment.id, user.id);
+    return redirect(`${threadPath}#replies-heading`);
+  }
+  if (intent !== "save") throw new Response("Unknown action.", { status: 400 });
+  const parsed = parseForm(commentEditSchema, formData);
+  if (!parsed.ok) return data<EditData>({ errors: parsed.errors, values: parsed.values }, { status: 400 });
+  await updateComment(comment.id, user.id, parsed.data.body);
+  return redirect(`${threadPath}#comment-${comment.id}`);
+}
+
+export default function EditComment() {
+  const { comment } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as EditData | undefined;
+  const formKey = useFormKey(actionData);
+  const saving = useNavigation().state === "submitting";
+  return (
+    <div className="composer">
+      <h1>Edit comment</h1>
+      <p>
+        On <Link to={`${comment.threadPath}#comment-${comment.id}`}>{comment.postTitle}</Link>. The previous
+        version is kept in the comment’s history.
+      </p>
+      <Form method="post" noValidate key={formKey}>
+        <TextAreaField
+          label="Comment"
+          name="body"
+          rows={8}
+          defaultValue={actionData?.values.body ?? comment.bodyMd}
+          errors={actionData?.errors.body}
+          hint={`Markdown works. Up to ${COMMENT_MAX.toLocaleString("en-US")} characters.`}
+        />
+        <button type="submit" name="intent" value="save" disabled={saving}>
+          Save changes
+        </button>
+      </Form>
+      <section className="danger-zone" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete this comment</h2>
+        <p>Replies to it stay in the thread, under “[deleted]”.</p>
+        <Form method="post">
+          <button type="submit" name="intent" value="delete" className="button--danger" disabled={saving}>
+            Delete comment
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

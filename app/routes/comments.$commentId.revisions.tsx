@@ -1,0 +1,46 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { RevisionList } from "~/components/revision-list";
+import { invariantResponse, parseId } from "~/lib/http.server";
+import { listRevisions } from "~/models/comments.server";
+import { getCommentForEditing } from "~/models/writing.server";
+
+export const meta: MetaFunction = () => [{ title: "Comment history · Crosswalk" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const commentId = parseId(params.commentId);
+  invariantResponse(commentId, "There is no such comment.", { status: 404 });
+  const comment = await getCommentForEditing(commentId);
+  // Only a comment everyone can see has a public history.
+  invariantResponse(
+    comment && comment.status === "approved" && !comment.deletedAt && comment.postStatus === "published",
+    "There is no such comment.",
+    { status: 404 },
+  );
+  return {
+    comment: {
+      id: comment.id,
+      threadPath: `/posts/${comment.postId}/${comment.postSlug}`,
+      postTitle: comment.postTitle,
+    },
+    revisions: await listRevisions({ commentId }),
+  };
+}
+
+export default function CommentRevisions() {
+  const { comment, revisions } = useLoaderData<typeof loader>();
+  return (
+    <div>
+      <h1>History of a comment</h1>
+      <p>
+        On <Link to={`${comment.threadPath}#comment-${comment.id}`}>{comment.postTitle}</Link>
+      </p>
+      <RevisionList revisions={revisions} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

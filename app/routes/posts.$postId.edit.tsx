@@ -1,0 +1,130 @@
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useFormKey } from "~/components/form";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { PostForm } from "~/components/post-form";
+import { requireUser } from "~/lib/auth.server";
+import { invariantResponse, parseId } from "~/lib/http.server";
+import { renderMarkdown } from "~/lib/markdown.server";
+import { can, hasRole } from "~/lib/permissions";
+import { formValues, parseForm, postSchema, type FieldErrors } from "~/lib/validation";
+import { deletePost, getPostForEditing, updatePost } from "~/models/writing.server";
+
+export const meta: MetaFunction = () => [{ title: "Edit post · Crosswalk" }];
+
+async function loadEditablePost(request: Request, postIdParameter: string | undefined) {
+  const user = await requireUser(request);
+  const postId = parseId(postIdParameter);
+  invariantResponse(postId, "There is no such post.", { status: 404 });
+  const post = await getPostForEditing(postId);
+  invariantResponse(post && post.status !== "removed", "There is no such post.", { status: 404 });
+  invariantResponse(can(user, "edit", post), "You can only edit your own posts.", { status: 403 });
+  return { user, post };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { post } = await loadEditablePost(request, params.postId);
+  return {
+    post: { id: post.id, slug: post.slug, title: post.title },
+    values: { title: post.title, kind: post.kind, body: post.bodyMd, tags: post.tags.join(", ") },
+  };
+}
+
+type EditData = {
+  errors: FieldErrors;
+  values: Record<string, string>;
+  formError: string | null;
+  previewHtml: string | null;
+};
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, post } = await loadEditablePost(request, params.postId);
+  const formData = await request.formData();
+  const values = formValues(formData);
+  const intent = formData.get("intent");
+
+  if (intent === "preview") {
+    return data<EditData>({
+      errors: {},
+      values,
+      formError: null,
+      previewHtml: renderMarkdown(values.body ?? ""),
+    });
+  }
+  if (intent === "delete") {
+    const result = await deletePost(post.id, { id: user.id, isModerator: hasRole(user, "moderator") });
+    if (!result.ok) {
+      return data<EditData>(
+        {
+          errors: {},
+          values,
+          formError:
+            "Others have replied to this post, so it can't be deleted: their replies would be lost. Edit it instead, or ask a moderator.",
+          previewHtml: null,
+        },
+        { status: 409 },
+      );
+    }
+    return redirect("/");
+  }
+  if (intent !== "publish") throw new Response("Unknown action.", { status: 400 });
+
+  const parsed = parseForm(postSchema, formData);
+  if (!parsed.ok) {
+    return data<EditData>(
+      { errors: parsed.errors, values, formError: null, previewHtml: null },
+      { status: 400 },
+    );
+  }
+  await updatePost(post.id, user.id, {
+    kind: parsed.data.kind,
+    title: parsed.data.title,
+    bodyMd: parsed.data.body,
+    tags: parsed.data.tags,
+  });
+  return redirect(`/posts/${post.id}`);
+}
+
+export default function EditPost() {
+  const loaderData = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as EditData | undefined;
+  const formKey = useFormKey(actionData);
+  return (
+    <div className="composer">
+      <h1>Edit post</h1>
+      <p>
+        <Link to={`/posts/${loaderData.post.id}/${loaderData.post.slug}`}>
+          Back to “{loaderData.post.title}”
+        </Link>
+        . The previous version is kept in the post’s history.
+      </p>
+      <PostForm
+        values={actionData?.values ?? loaderData.values}
+        errors={actionData?.errors ?? {}}
+        formError={actionData?.formError}
+        previewHtml={actionData?.previewHtml}
+        submitLabel="Save changes"
+        formKey={formKey}
+      />
+      <section className="danger-zone" aria-labelledby="delete-heading">
+        <h2 id="delete-heading">Delete this post</h2>
+        <p>You can delete your post while nobody else has replied to it.</p>
+        <Form method="post">
+          <button type="submit" name="intent" value="delete" className="button--danger">
+            Delete post
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { RevisionList } from "~/components/revision-list";
+import { invariantResponse, parseId } from "~/lib/http.server";
+import { listRevisions } from "~/models/comments.server";
+import { getPublishedPost } from "~/models/posts.server";
+
+export const meta: MetaFunction = () => [{ title: "Post history · Crosswalk" }];
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const postId = parseId(params.postId);
+  invariantResponse(postId, "There is no such post.", { status: 404 });
+  const post = await getPublishedPost(postId);
+  invariantResponse(post, "There is no such post.", { status: 404 });
+  return {
+    post: { id: post.id, slug: post.slug, title: post.title },
+    revisions: await listRevisions({ postId }),
+  };
+}
+
+export default function PostRevisions() {
+  const { post, revisions } = useLoaderData<typeof loader>();
+  return (
+    <div>
+      <h1>History of “{post.title}”</h1>
+      <p>
+        <Link to={`/posts/${post.id}/${post.slug}`}>Back to the current version</Link>
+      </p>
+      <RevisionList revisions={revisions} />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
