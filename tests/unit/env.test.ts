@@ -126,3 +126,23 @@ describe("readEnvironment", () => {
     expect(() => readEnvironment(env({ HOME: "/root", PATH: "/usr/bin" }))).not.toThrow();
   });
 });
+
+describe("readEnvironment: links and mail", () => {
+  it("builds e-mailed links from PUBLIC_URL, or from localhost and the port", () => {
+    expect(readEnvironment(env({ PUBLIC_URL: "https://forum.example.org/" })).publicUrl).toBe(
+      "https://forum.example.org",
+    );
+    expect(readEnvironment(env({ PORT: "4100" })).publicUrl).toBe("http://localhost:4100");
+  });
+
+  it("refuses a PUBLIC_URL that is not an http(s) URL", () => {
+    expect(() => readEnvironment(env({ PUBLIC_URL: "ftp://forum.example.org" }))).toThrow(/PUBLIC_URL/);
+    expect(() => readEnvironment(env({ PUBLIC_URL: "forum.example.org" }))).toThrow(/PUBLIC_URL/);
+  });
+
+  it("takes TRUST_PROXY as a hop count, a boolean or a list of addresses", () => {
+    expect(readEnvironment(env({ TRUST_PROXY: "1" })).TRUST_PROXY).toBe(1);
+    expect(readEnvironment(env({ TRUST_PROXY: "true" })).TRUST_PROXY).toBe(true);
+    expect(readEnvironment(env({ TRUST_PROXY: "loopback, 10.0.0.0/8" })).TRUST_PROXY).toBe("loopback, 10.0.0.0/8");
+  });
+});
