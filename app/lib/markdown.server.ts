@@ -94,8 +94,74 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   },
 };
 
+/**
+ * Cleans an HTML fragment with the allowlist. One pass can leave markup that a
+ * second pass rearranges (a discarded <math> or <svg> around a <pre> hides an
+ * open <p>), so it runs until the output stops changing: what is stored is a
+ * fixed point, and cleaning it again changes nothing.
+ */
+export function sanitizeHtmlFragment(html: string): string {
+  let current = sanitizeHtml(html, sanitizeOptions);
+  for (let pass = 0; pass < 3; pass++) {
+    const next = sanitizeHtml(current, sanitizeOptions);
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+// marked's block parser recurses once per level of nesting and overflows the
+// stack near 2,000 levels ("> > > …", "- - - …" on one line). No real post
+// nests that deep, so markers past this depth on a line are escaped and read
+// as text.
+export const MAX_NESTING = 32;
+const CONTAINER_MARKER = /[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))/y;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+function limitNesting(source: string): string {
+  let fence: string | null = null;
+  return source
+    .split("\n")
+    .map((line) => {
+      const fenceMatch = FENCE.exec(line);
+      if (fenceMatch) {
+        const marker = fenceMatch[1]!;
+        if (fence === null) fence = marker[0]!;
+        else if (marker[0] === fence) fence = null;
+        return line;
+      }
+      if (fence !== null) return line;
+      CONTAINER_MARKER.lastIndex = 0;
+      let depth = 0;
+      while (CONTAINER_MARKER.exec(line)) {
+        depth++;
+        if (depth > MAX_NESTING) {
+          const markerEnd = CONTAINER_MARKER.lastIndex;
+          // Escape the marker's last character: ">" , "-", or the "." of "1.".
+          return `${line.slice(0, markerEnd - 1)}\\${line.slice(markerEnd - 1)}`;
+        }
+      }
+      return line;
+    })
+    .join("\n");
+}
+
+function escapeText(text: string) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 /** Markdown source → HTML that is safe to store and serve as is. */
 export function renderMarkdown(source: string): string {
-  const html = marked.parse(source) as string;
-  return sanitizeHtml(html, sanitizeOptions).trim();
+  let html: string;
+  try {
+    html = marked.parse(limitNesting(source)) as string;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // A shape of input the nesting guard did not foresee: keep the words, drop the formatting.
+    html = source
+      .split(/\n{2,}/)
+      .map((paragraph) => `<p>${escapeText(paragraph)}</p>`)
+      .join("\n");
+  }
+  return sanitizeHtmlFragment(html).trim();
 }

@@ -143,6 +143,8 @@ describe("readEnvironment: links and mail", () => {
   it("takes TRUST_PROXY as a hop count, a boolean or a list of addresses", () => {
     expect(readEnvironment(env({ TRUST_PROXY: "1" })).TRUST_PROXY).toBe(1);
     expect(readEnvironment(env({ TRUST_PROXY: "true" })).TRUST_PROXY).toBe(true);
-    expect(readEnvironment(env({ TRUST_PROXY: "loopback, 10.0.0.0/8" })).TRUST_PROXY).toBe("loopback, 10.0.0.0/8");
+    expect(readEnvironment(env({ TRUST_PROXY: "loopback, 10.0.0.0/8" })).TRUST_PROXY).toBe(
+      "loopback, 10.0.0.0/8",
+    );
   });
 });

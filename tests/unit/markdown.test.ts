@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { allowedAttributes, allowedSchemes, allowedTags, renderMarkdown } from "~/lib/markdown.server";
+import {
+  allowedAttributes,
+  allowedSchemes,
+  allowedTags,
+  MAX_NESTING,
+  renderMarkdown,
+} from "~/lib/markdown.server";
 
 const linkRel = 'rel="nofollow ugc noopener"';
 
@@ -291,5 +297,25 @@ describe("markdown allowlist guard", () => {
 
   it("allows only the http, https and mailto URL schemes", () => {
     expect([...allowedSchemes].sort()).toEqual(["http", "https", "mailto"]);
+  });
+});
+
+describe("renderMarkdown: nesting", () => {
+  const count = (html: string, tag: string) => html.split(`<${tag}>`).length - 1;
+
+  it(`renders quotes and lists nested up to ${MAX_NESTING} levels as written`, () => {
+    expect(count(renderMarkdown(`${"> ".repeat(MAX_NESTING)}deep`), "blockquote")).toBe(MAX_NESTING);
+    expect(count(renderMarkdown("- a\n  - b\n    - c"), "ul")).toBe(3);
+  });
+
+  it("reads markers past the limit as text instead of overflowing the stack", () => {
+    const html = renderMarkdown(`${"> ".repeat(5_000)}deep`);
+    expect(count(html, "blockquote")).toBe(MAX_NESTING);
+    expect(html).toContain("deep");
+  });
+
+  it("leaves fenced code alone, however many markers a line has", () => {
+    const code = "> ".repeat(100).trim();
+    expect(renderMarkdown(`\`\`\`\n${code}\n\`\`\``)).toContain(code.replace(/>/g, "&gt;"));
   });
 });
