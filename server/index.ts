@@ -179,6 +179,8 @@ async function main() {
   const server = app.listen(environment.PORT, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : environment.PORT;
+    // E-mailed links point at the port really bound (PORT=0 picks a free one) unless PUBLIC_URL says otherwise.
+    process.env.PUBLIC_URL ??= `http://localhost:${port}`;
     printBanner(summary, port);
   });
   installGracefulShutdown(server, async () => {

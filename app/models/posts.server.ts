@@ -1,5 +1,5 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
-import { postTags, posts, tags, users, type PostKind } from "~/db/schema";
+import { posts, users, type PostKind } from "~/db/schema";
 import type { Cursor } from "~/lib/cursor";
 import { getDb } from "~/lib/db.server";
 
@@ -9,9 +9,14 @@ export const POSTS_PER_PAGE = 20;
 const cursorTimestamp = (column: SQL | typeof posts.lastActivityAt) =>
   sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-const tagNames = sql<string[]>`array(
-  select ${tags.name} from ${postTags} join ${tags} on ${tags.id} = ${postTags.tagId}
-  where ${postTags.postId} = ${posts.id} order by ${tags.name})`;
+/**
+ * A post's tag names, sorted, as a column of a query on posts. Spelled with
+ * explicit table names: Drizzle leaves columns unqualified in a query on one
+ * table, and inside this subquery a bare "id" would mean tags.id.
+ */
+export const postTagNames = sql<string[]>`array(
+  select t.name from post_tags pt join tags t on t.id = pt.tag_id
+  where pt.post_id = "posts"."id" order by t.name)`;
 
 const authorColumns = {
   authorUsername: users.username,
@@ -43,7 +48,7 @@ export async function listLatestPosts({
       lastActivityAt: posts.lastActivityAt,
       createdAt: posts.createdAt,
       activityKey: cursorTimestamp(posts.lastActivityAt),
-      tags: tagNames,
+      tags: postTagNames,
       ...authorColumns,
     })
     .from(posts)
@@ -84,7 +89,7 @@ export async function getPublishedPost(postId: number) {
       createdAt: posts.createdAt,
       editedAt: posts.editedAt,
       lastActivityAt: posts.lastActivityAt,
-      tags: tagNames,
+      tags: postTagNames,
       ...authorColumns,
     })
     .from(posts)

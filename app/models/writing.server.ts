@@ -14,6 +14,7 @@ import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
+import { postTagNames } from "./posts.server";
 
 // Every write here moves the counters it affects (comment_count,
 // last_activity_at, tag post_count, approved contributions) in its own
@@ -140,9 +141,7 @@ export async function getPostForEditing(postId: number) {
       slug: posts.slug,
       bodyMd: posts.bodyMd,
       status: posts.status,
-      tags: sql<string[]>`array(
-        select ${tags.name} from ${postTags} join ${tags} on ${tags.id} = ${postTags.tagId}
-        where ${postTags.postId} = ${posts.id} order by ${tags.name})`,
+      tags: postTagNames,
     })
     .from(posts)
     .where(eq(posts.id, postId));

@@ -12,7 +12,9 @@ for (const javaScriptEnabled of [true, false]) {
     test("a visitor goes from the latest discussions to a thread with nested replies", async ({ page }) => {
       await page.goto("/");
       await expect(page.getByRole("heading", { level: 1, name: "Latest discussions" })).toBeVisible();
-      await expect(page.getByRole("article")).toHaveCount(12);
+      // The demo forum's posts (other journeys may have added more on top).
+      await expect(page.getByRole("link", { name: footInTheDoor })).toBeVisible();
+      expect(await page.getByRole("article").count()).toBeGreaterThanOrEqual(12);
       await scanIfPossible(page);
 
       await page.getByRole("link", { name: footInTheDoor }).click();

@@ -5,7 +5,7 @@ import { getDb } from "~/lib/db.server";
 import { action as editCommentAction, loader as editCommentLoader } from "~/routes/comments.$commentId.edit";
 import { loader as commentRevisionsLoader } from "~/routes/comments.$commentId.revisions";
 import { action as threadAction, loader as threadLoader } from "~/routes/posts.$postId.($slug)";
-import { action as editPostAction } from "~/routes/posts.$postId.edit";
+import { action as editPostAction, loader as editPostLoader } from "~/routes/posts.$postId.edit";
 import { action as newPostAction } from "~/routes/posts.new";
 import { joinAs } from "../support/accounts";
 import { callLoader, submitForm, thrownResponse } from "../support/requests";
@@ -312,6 +312,27 @@ describe("editing and deleting", () => {
       commentId: String(commentId),
     });
     expect(history.revisions.map((revision) => revision.bodyMd)).toEqual(["First version"]);
+  });
+
+  it("the edit page starts from the post's own title, body and tags", async () => {
+    const { cookie } = await joinAs();
+    await publish(cookie, { title: "Another post with other tags", tags: "advocacy, library-cards" });
+    const { postId } = await publish(cookie, {
+      title: "The post being edited",
+      tags: "graphic-novels, teens",
+    });
+    const page = await callLoader(
+      editPostLoader,
+      `/posts/${postId}/edit`,
+      { postId: String(postId) },
+      { cookie },
+    );
+    expect(page.values).toEqual({
+      title: "The post being edited",
+      kind: "idea",
+      body: "We split the units between us.",
+      tags: "graphic-novels, teens",
+    });
   });
 
   it("a post edit keeps the previous title and body, and retags", async () => {
