@@ -61,5 +61,7 @@ export default function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  logger.error({ err: error, url: request.url }, "unhandled error in a loader or action");
+  // Reset tokens travel in query strings; keep them out of the log.
+  const url = request.url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
+  logger.error({ err: error, url }, "unhandled error in a loader or action");
 }

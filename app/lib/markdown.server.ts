@@ -56,6 +56,8 @@ const mentionExtension: TokenizerAndRendererExtension = {
     return index === -1 ? undefined : index;
   },
   tokenizer(source) {
+    // Inside a link's text a mention stays text: a link may not hold another link.
+    if (this.lexer.state.inLink) return undefined;
     const match = MENTION.exec(source);
     if (!match) return undefined;
     return { type: "mention", raw: match[0], username: match[1] };

@@ -25,5 +25,9 @@ export function slugify(title: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 80)
     .replace(/-+$/g, "");
-  return slug || "post";
+  if (!slug) return "post";
+  // /posts/:id/edit and /posts/:id/revisions are pages of their own: a slug must not be mistaken for them.
+  return RESERVED_SLUGS.has(slug) ? `${slug}-post` : slug;
 }
+
+const RESERVED_SLUGS = new Set(["edit", "revisions", "feed", "booklist", "new"]);

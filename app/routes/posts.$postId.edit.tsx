@@ -11,6 +11,7 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
 import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
+import { BODY_MAX } from "~/lib/limits";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { can, hasRole } from "~/lib/permissions";
 import { formValues, parseForm, postSchema, type FieldErrors } from "~/lib/validation";
@@ -50,6 +51,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
 
   if (intent === "preview") {
+    // The preview renders only what could be saved: a longer body gets the same message as Publish.
+    const body = values.body ?? "";
+    if (body.length > BODY_MAX) {
+      const errors = { body: [`Keep the body to ${BODY_MAX.toLocaleString("en-US")} characters.`] };
+      return data<EditData>({ errors, values, formError: null, previewHtml: null }, { status: 400 });
+    }
     return data<EditData>({
       errors: {},
       values,

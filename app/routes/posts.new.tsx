@@ -10,6 +10,7 @@ import { useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
 import { requireUser } from "~/lib/auth.server";
+import { BODY_MAX } from "~/lib/limits";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { hasRole } from "~/lib/permissions";
 import {
@@ -43,6 +44,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = formData.get("intent");
 
   if (intent === "preview") {
+    // The preview renders only what could be saved: a longer body gets the same message as Publish.
+    const body = values.body ?? "";
+    if (body.length > BODY_MAX) {
+      const errors = { body: [`Keep the body to ${BODY_MAX.toLocaleString("en-US")} characters.`] };
+      return data<ComposerData>({ errors, values, formError: null, previewHtml: null }, { status: 400 });
+    }
     return data<ComposerData>({
       errors: {},
       values,

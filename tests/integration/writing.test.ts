@@ -103,6 +103,19 @@ describe("starting a post", () => {
     expect(after).toEqual(before);
   });
 
+  it("refuses to preview a body longer than could be saved", async () => {
+    const { cookie } = await joinAs();
+    const answer = await submitForm<{ errors: Record<string, string[]>; previewHtml: string | null }>(
+      newPostAction,
+      "/posts/new",
+      { intent: "preview", title: "A title", kind: "idea", body: "[](".repeat(7_000), tags: "" },
+      { cookie },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.data?.errors.body?.[0]).toMatch(/20,000 characters/);
+    expect(answer.data?.previewHtml).toBeNull();
+  });
+
   it.each([
     ["title", "Too short", "x".repeat(7), /at least 8 characters/],
     ["title", "too long", "x".repeat(151), /150 characters/],

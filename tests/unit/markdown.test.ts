@@ -319,3 +319,14 @@ describe("renderMarkdown: nesting", () => {
     expect(renderMarkdown(`\`\`\`\n${code}\n\`\`\``)).toContain(code.replace(/>/g, "&gt;"));
   });
 });
+
+describe("renderMarkdown: mentions", () => {
+  it("links @username to the member's profile, but not inside a link or an e-mail address", () => {
+    expect(renderMarkdown("Thanks @maria-okafor!")).toBe(
+      '<p>Thanks <a href="/u/maria-okafor" rel="nofollow ugc noopener">@maria-okafor</a>!</p>',
+    );
+    const inLink = renderMarkdown("[@maria-okafor](https://example.org)");
+    expect(inLink.match(/<a /g)).toHaveLength(1);
+    expect(renderMarkdown("write to maria@example.org")).not.toContain("/u/example");
+  });
+});

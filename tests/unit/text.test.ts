@@ -131,3 +131,10 @@ describe("slugify", () => {
     expect(slugify("Top 10 picks for 2026")).toBe("top-10-picks-for-2026");
   });
 });
+
+describe("slugify: the thread's own pages", () => {
+  it.each(["Edit", "Revisions!", "new", "feed"])("never gives the slug of another page for %j", (title) => {
+    expect(["edit", "revisions", "new", "feed"]).not.toContain(slugify(title));
+    expect(slugify(title)).toMatch(/-post$/);
+  });
+});
