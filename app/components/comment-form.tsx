@@ -17,6 +17,8 @@ type Props = {
   onCancel?: () => void;
   /** Move focus into the text box when the form appears (an inline reply just opened). */
   focusOnOpen?: boolean;
+  /** The id of the heading that names the form ("Leave a reply"); inline forms are named after their parent. */
+  labelledBy?: string;
 };
 
 /** The "Leave a reply" form: a comment on the post, or a reply to one comment. */
@@ -30,6 +32,7 @@ export function CommentForm({
   cancelHref,
   onCancel,
   focusOnOpen,
+  labelledBy,
 }: Props) {
   const navigation = useNavigation();
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -48,7 +51,14 @@ export function CommentForm({
   };
 
   return (
-    <Form method="post" noValidate className="comment-form" onKeyDown={closeOnEscape}>
+    <Form
+      method="post"
+      noValidate
+      className="comment-form"
+      onKeyDown={closeOnEscape}
+      aria-labelledby={labelledBy}
+      aria-label={labelledBy ? undefined : parent ? `Reply to ${parent.name}` : "Leave a reply"}
+    >
       <input type="hidden" name="submissionKey" value={submissionKey} />
       {parent ? <input type="hidden" name="parentId" value={parent.id} /> : null}
       {parent ? (

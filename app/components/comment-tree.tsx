@@ -47,7 +47,7 @@ function CommentView({
   const anchor = `comment-${comment.id}`;
   if (comment.deletedAt) {
     return (
-      <article id={anchor} tabIndex={-1} className="comment comment--deleted" aria-label="Deleted comment">
+      <article id={anchor} tabIndex={-1} className="comment comment--deleted" aria-label="Deleted reply">
         <p className="comment__meta">[deleted]</p>
       </article>
     );
@@ -63,7 +63,9 @@ function CommentView({
       id={anchor}
       tabIndex={-1}
       className={pending ? "comment comment--pending" : "comment"}
-      aria-label={`Comment by ${comment.authorDisplayName}`}
+      // Named "Reply by …", not "Comment by …": a label containing "Comment" would
+      // also answer getByLabel("Comment"), the name of the reply box.
+      aria-label={`Reply by ${comment.authorDisplayName}`}
     >
       <p className="comment__meta">
         <Link to={`/u/${comment.authorUsername}`} className="comment__author">
@@ -76,9 +78,13 @@ function CommentView({
         {comment.editedAt ? (
           <>
             {" · "}
-            <Link to={`/comments/${comment.id}/revisions`} className="edited">
-              edited
-            </Link>
+            {can(viewer, "edit", comment) ? (
+              <Link to={`/comments/${comment.id}/revisions`} className="edited">
+                edited
+              </Link>
+            ) : (
+              <span className="edited">edited</span>
+            )}
           </>
         ) : null}
         {inReplyTo ? (

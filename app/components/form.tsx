@@ -1,4 +1,5 @@
 import {
+  useEffect,
   useState,
   type InputHTMLAttributes,
   type ReactNode,
@@ -13,6 +14,11 @@ import {
  * come back and password fields come back empty.
  */
 export function useFormKey(actionResult: unknown): number {
+  // After a refused form, focus goes to the first field with a message, where a person would
+  // look for it; a screen reader then reads the field and its message together.
+  useEffect(() => {
+    if (actionResult) document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [actionResult]);
   // React's pattern for deriving state from a changed value during render.
   const [seen, setSeen] = useState({ result: actionResult, key: 0 });
   if (seen.result !== actionResult) {

@@ -228,6 +228,10 @@ export async function deletePost(
       .set({ status: "removed", updatedAt: sql`now()` })
       .where(eq(posts.id, postId));
     if (current.status === "published") {
+      await tx
+        .update(users)
+        .set({ approvedCount: sql`greatest(${users.approvedCount} - 1, 0)` })
+        .where(eq(users.id, current.authorId));
       const tagIds = await tx
         .select({ tagId: postTags.tagId })
         .from(postTags)
@@ -351,20 +355,30 @@ export async function getCommentForEditing(commentId: number) {
   return comment;
 }
 
-export async function updateComment(commentId: number, editorId: number, bodyMd: string) {
-  await getDb().transaction(async (tx) => {
+/**
+ * Saves an edit. The comment is read again under the row lock: an edit that
+ * lost a race with a delete changes nothing and answers false.
+ */
+export async function updateComment(commentId: number, editorId: number, bodyMd: string): Promise<boolean> {
+  return getDb().transaction(async (tx) => {
     const [current] = await tx
-      .select({ authorId: comments.authorId, bodyMd: comments.bodyMd })
+      .select({
+        authorId: comments.authorId,
+        bodyMd: comments.bodyMd,
+        deletedAt: comments.deletedAt,
+        status: comments.status,
+      })
       .from(comments)
       .where(eq(comments.id, commentId))
       .for("update");
-    if (!current) throw new Error(`No comment ${commentId}.`);
+    if (!current || current.deletedAt || current.status === "removed") return false;
     await tx.insert(revisions).values({ commentId, editorId, bodyMd: current.bodyMd });
     await tx
       .update(comments)
       .set({ bodyMd, bodyHtml: renderMarkdown(bodyMd), editedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(comments.id, commentId));
     await logEditByModerator(tx, editorId, current.authorId, { commentId }, "edit");
+    return true;
   });
 }
 
@@ -384,7 +398,8 @@ export async function deleteComment(commentId: number, actorId: number) {
       .from(comments)
       .where(eq(comments.id, commentId))
       .for("update");
-    if (!current) throw new Error(`No comment ${commentId}.`);
+    // Already deleted (a second click, or a race): nothing more to do.
+    if (!current || current.status === "removed") return;
     await tx.insert(revisions).values({ commentId, editorId: actorId, bodyMd: current.bodyMd });
     await tx
       .update(comments)
@@ -395,6 +410,10 @@ export async function deleteComment(commentId: number, actorId: number) {
         .update(posts)
         .set({ commentCount: sql`greatest(${posts.commentCount} - 1, 0)` })
         .where(eq(posts.id, current.postId));
+      await tx
+        .update(users)
+        .set({ approvedCount: sql`greatest(${users.approvedCount} - 1, 0)` })
+        .where(eq(users.id, current.authorId));
     }
     await logEditByModerator(tx, actorId, current.authorId, { commentId }, "remove");
   });

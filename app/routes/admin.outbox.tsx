@@ -11,11 +11,10 @@ export const meta: MetaFunction = () => [{ title: "Outbox · Crosswalk" }];
 
 /**
  * The mail the forum has sent, newest first. Without SMTP_URL this is where
- * mail ends up; in development anyone may read it (to follow a reset link),
- * elsewhere only admins, since it holds other people's reset links.
+ * mail ends up. Admins only, in every mode: it holds other people's reset links.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (readEnvironment().NODE_ENV !== "development") await requireRole(request, "admin");
+  await requireRole(request, "admin");
   return { messages: await listRecentOutboxMessages(), smtpConfigured: Boolean(readEnvironment().SMTP_URL) };
 }
 

@@ -57,7 +57,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent !== "save") throw new Response("Unknown action.", { status: 400 });
   const parsed = parseForm(commentEditSchema, formData);
   if (!parsed.ok) return data<EditData>({ errors: parsed.errors, values: parsed.values }, { status: 400 });
-  await updateComment(comment.id, user.id, parsed.data.body);
+  const saved = await updateComment(comment.id, user.id, parsed.data.body);
+  invariantResponse(saved, "This comment was deleted while you were editing it.", { status: 409 });
   return redirect(`${threadPath}#comment-${comment.id}`);
 }
 

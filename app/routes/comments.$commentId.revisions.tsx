@@ -2,13 +2,17 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { RevisionList } from "~/components/revision-list";
+import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
+import { can } from "~/lib/permissions";
 import { listRevisions } from "~/models/comments.server";
 import { getCommentForEditing } from "~/models/writing.server";
 
 export const meta: MetaFunction = () => [{ title: "Comment history · Crosswalk" }];
 
-export async function loader({ params }: LoaderFunctionArgs) {
+/** The history is for the author and moderators (see posts.$postId.revisions.tsx). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
   const commentId = parseId(params.commentId);
   invariantResponse(commentId, "There is no such comment.", { status: 404 });
   const comment = await getCommentForEditing(commentId);
@@ -17,6 +21,13 @@ export async function loader({ params }: LoaderFunctionArgs) {
     comment && comment.status === "approved" && !comment.deletedAt && comment.postStatus === "published",
     "There is no such comment.",
     { status: 404 },
+  );
+  invariantResponse(
+    can(user, "edit", comment),
+    "Only the author and moderators can see a comment's history.",
+    {
+      status: 403,
+    },
   );
   return {
     comment: {

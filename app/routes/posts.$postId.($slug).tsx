@@ -172,9 +172,13 @@ export default function Thread() {
           {post.editedAt ? (
             <>
               {" · "}
-              <Link to={`/posts/${post.id}/revisions`} className="edited">
-                edited
-              </Link>
+              {can(viewer, "edit", post) ? (
+                <Link to={`/posts/${post.id}/revisions`} className="edited">
+                  edited
+                </Link>
+              ) : (
+                <span className="edited">edited</span>
+              )}
             </>
           ) : null}
           {can(viewer, "edit", post) ? (
@@ -231,8 +235,17 @@ export default function Thread() {
         <h2 id="reply-heading">Leave a reply</h2>
         {!canReply ? (
           <p>This thread is locked: it takes no new replies.</p>
+        ) : viewer && inlineReplyTo !== null ? (
+          // One reply box at a time: the inline one above is this same form, opened under a comment.
+          <p>
+            You are replying to {replyTargets[inlineReplyTo] ?? "a comment"} above.{" "}
+            <button type="button" className="button--link" onClick={() => closeInline(inlineReplyTo)}>
+              Cancel that reply
+            </button>
+          </p>
         ) : viewer ? (
           <CommentForm
+            labelledBy="reply-heading"
             // A fresh key after every answer from the server: the box empties once a comment is posted.
             key={submissionKey}
             idPrefix="reply"

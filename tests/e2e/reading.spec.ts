@@ -23,7 +23,7 @@ for (const javaScriptEnabled of [true, false]) {
       await scanIfPossible(page);
 
       // Replies nest: Rosa answers Hannah inside Hannah's comment's list.
-      const hannahsAdvice = page.getByRole("article", { name: "Comment by Hannah Lindqvist" }).first();
+      const hannahsAdvice = page.getByRole("article", { name: "Reply by Hannah Lindqvist" }).first();
       const nestedReply = page.locator("li:has(> article[id^='comment-']) > ol > li > article").first();
       await expect(hannahsAdvice).toBeVisible();
       await expect(nestedReply).toHaveAttribute("id", /^comment-\d+$/);
@@ -37,7 +37,7 @@ for (const javaScriptEnabled of [true, false]) {
       await expect(deepestLists.locator(".comment-list")).toHaveCount(0);
 
       // The comment awaiting moderation is not shown to a visitor.
-      await expect(page.getByRole("article", { name: "Comment by Priya Nair" })).toHaveCount(0);
+      await expect(page.getByRole("article", { name: "Reply by Priya Nair" })).toHaveCount(0);
 
       // Every comment can be linked to.
       const inReplyToLink = page

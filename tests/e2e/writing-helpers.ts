@@ -128,7 +128,7 @@ export async function openInlineReply(page: Page, id: number) {
 export async function postComment(page: Page, scope: Locator, author: DemoMember, text: string) {
   await commentBox(scope).fill(text);
   await scope.getByRole("button", { name: "Post comment" }).click();
-  const article = page.getByRole("article", { name: `Comment by ${author.displayName}` }).filter({
+  const article = page.getByRole("article", { name: `Reply by ${author.displayName}` }).filter({
     hasText: text,
   });
   await expect(article).toHaveCount(1);

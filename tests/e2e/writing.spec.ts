@@ -136,7 +136,7 @@ test.describe("writing with JavaScript", () => {
     await logInAs(page, demoMembers.rosa);
     await page.getByRole("link", { name: contactSheetTitle }).click();
     await expect(page.getByRole("heading", { level: 1, name: contactSheetTitle })).toBeVisible();
-    const hannahsComment = page.getByRole("article", { name: "Comment by Hannah Lindqvist" });
+    const hannahsComment = page.getByRole("article", { name: "Reply by Hannah Lindqvist" });
     const id = Number((await hannahsComment.getAttribute("id"))?.replace(/^comment-/, ""));
     const threadUrl = page.url();
 
@@ -217,12 +217,12 @@ test.describe("writing with JavaScript", () => {
 
     await expect(page).toHaveURL(new RegExp(`${threadPath}#replies-heading$`));
     const placeholder = commentArticle(page, doomedId);
-    await expect(placeholder).toHaveAccessibleName("Deleted comment");
+    await expect(placeholder).toHaveAccessibleName("Deleted reply");
     await expect(placeholder).toHaveText("[deleted]");
     await expect(page.getByText(doomedText)).toHaveCount(0);
     await expect(nestedReplies(page, doomedId)).toHaveAttribute("id", `comment-${tomasReplyId}`);
     const tomasReply = commentArticle(page, tomasReplyId);
-    await expect(tomasReply).toHaveAccessibleName(`Comment by ${tomas.displayName}`);
+    await expect(tomasReply).toHaveAccessibleName(`Reply by ${tomas.displayName}`);
     await expect(tomasReply).toContainText(replyText);
     // The edited comment is untouched.
     await expect(commentArticle(page, editedId)).toContainText(editedText);
@@ -284,7 +284,7 @@ test.describe("writing with JavaScript", () => {
     await expect(commentBox(page)).toHaveCount(0);
     await expect(box.getByRole("button", { name: "Post comment" })).toHaveCount(0);
 
-    const tomasComment = page.getByRole("article", { name: "Comment by Tomás Reyes" });
+    const tomasComment = page.getByRole("article", { name: "Reply by Tomás Reyes" });
     const id = Number((await tomasComment.getAttribute("id"))?.replace(/^comment-/, ""));
     await replyLink(page, id).click();
     await expect(page).toHaveURL(new RegExp(`\\?replyTo=${id}#reply$`));
