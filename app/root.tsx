@@ -15,6 +15,8 @@ import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { useNonce } from "~/components/nonce";
 import { getOptionalUser } from "~/lib/auth.server";
+import { hasRole } from "~/lib/permissions";
+import { countPendingItems } from "~/models/moderation.server";
 import stylesheet from "~/styles/app.css?url";
 
 export const SITE_NAME = "Crosswalk";
@@ -34,12 +36,18 @@ export const meta: MetaFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  return { user: user ? { username: user.username, displayName: user.displayName, role: user.role } : null };
+  return {
+    user: user ? { username: user.username, displayName: user.displayName, role: user.role } : null,
+    // Counted only for those who can act on the queue: nobody else pays for the query.
+    pendingCount: hasRole(user, "moderator") ? await countPendingItems() : null,
+  };
 }
 
 function AccountNav() {
   // Absent while an error page renders without the root loader's data.
-  const user = useRouteLoaderData<typeof loader>("root")?.user ?? null;
+  const rootData = useRouteLoaderData<typeof loader>("root");
+  const user = rootData?.user ?? null;
+  const pendingCount = rootData?.pendingCount ?? null;
   const location = useLocation();
   if (!user) {
     const here =
@@ -63,6 +71,17 @@ function AccountNav() {
       <li>
         <NavLink to="/posts/new">Start a post</NavLink>
       </li>
+      {pendingCount !== null ? (
+        <li>
+          <NavLink
+            to="/mod"
+            end
+            aria-label={`Queue (${pendingCount}): moderation queue, ${pendingCount} waiting`}
+          >
+            Queue ({pendingCount})
+          </NavLink>
+        </li>
+      ) : null}
       <li>
         <Link to={`/u/${user.username}`}>{user.displayName}</Link>
       </li>

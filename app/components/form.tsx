@@ -149,6 +149,29 @@ export function SelectField({
   );
 }
 
+/** A checkbox with its label beside it and an optional hint under the label. */
+export function CheckboxField({
+  label,
+  name,
+  hint,
+  id: givenId,
+  ...input
+}: Omit<Common, "errors"> & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  const id = givenId ?? `field-${name}`;
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className="field field--checkbox">
+      <input id={id} name={name} type="checkbox" aria-describedby={hintId} {...input} />
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p id={hintId} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** A message about the whole form (not one field), announced when it appears. */
 export function FormError({ message }: { message?: string | null }) {
   if (!message) return null;

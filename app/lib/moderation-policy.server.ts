@@ -1,13 +1,13 @@
-import type { UserRole } from "~/db/schema";
-
-export type Author = { role: UserRole; approvedCount: number };
-export type NewContent = { kind: "post" | "comment"; text: string };
+import { holdReason, type Author, type ModerationPolicy, type NewContent } from "./moderation-policy";
 
 /**
  * The one place that decides whether a new post or comment is published at
- * once or held for a moderator. For now everything is published; the
- * moderation policy (held newcomers, links, blocked words) fills this in.
+ * once or held for a moderator, by the policy admins set (app/lib/moderation-policy.ts).
  */
-export function initialStatus(_author: Author, _content: NewContent): "approved" | "pending" {
-  return "approved";
+export function initialStatus(
+  author: Author,
+  content: NewContent,
+  policy: ModerationPolicy,
+): "approved" | "pending" {
+  return holdReason(author, content, policy) === null ? "approved" : "pending";
 }

@@ -27,3 +27,10 @@ export function formatRelative(date: Date, now: Date) {
   }
   return "just now";
 }
+
+const dayFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
+
+/** "12 Nov 2026", in UTC like formatAbsolute. */
+export function formatDay(date: Date) {
+  return dayFormat.format(date);
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { posts, users, type PostKind } from "~/db/schema";
 import type { Cursor } from "~/lib/cursor";
 import { getDb } from "~/lib/db.server";
@@ -74,6 +74,14 @@ export async function listLatestPosts({
 
 /** A published post with its author and tags, or undefined. */
 export async function getPublishedPost(postId: number) {
+  return getVisiblePost(postId, null);
+}
+
+/**
+ * A post as `viewer` may see it: published, or still held when the viewer
+ * wrote it or moderates. Undefined otherwise.
+ */
+export async function getVisiblePost(postId: number, viewer: { id: number; isModerator: boolean } | null) {
   const [post] = await getDb()
     .select({
       id: posts.id,
@@ -86,6 +94,7 @@ export async function getPublishedPost(postId: number) {
       commentCount: posts.commentCount,
       helpfulCount: posts.helpfulCount,
       acceptedCommentId: posts.acceptedCommentId,
+      status: posts.status,
       createdAt: posts.createdAt,
       editedAt: posts.editedAt,
       lastActivityAt: posts.lastActivityAt,
@@ -94,7 +103,20 @@ export async function getPublishedPost(postId: number) {
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.id, postId), eq(posts.status, "published")))
+    .where(
+      and(
+        eq(posts.id, postId),
+        viewer === null
+          ? eq(posts.status, "published")
+          : or(
+              eq(posts.status, "published"),
+              and(
+                eq(posts.status, "pending"),
+                viewer.isModerator ? undefined : eq(posts.authorId, viewer.id),
+              ),
+            ),
+      ),
+    )
     .limit(1);
   return post;
 }

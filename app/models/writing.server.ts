@@ -15,6 +15,7 @@ import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
 import { postTagNames } from "./posts.server";
+import { getModerationPolicy } from "./settings.server";
 
 // Every write here moves the counters it affects (comment_count,
 // last_activity_at, tag post_count, approved contributions) in its own
@@ -94,8 +95,9 @@ export async function createPost(input: NewPost) {
       if (existing) return { ...existing, duplicate: true };
     }
     const author = await loadAuthor(tx, input.authorId);
+    const policy = await getModerationPolicy(tx);
     const published =
-      initialStatus(author, { kind: "post", text: `${input.title}\n${input.bodyMd}` }) === "approved";
+      initialStatus(author, { kind: "post", text: `${input.title}\n${input.bodyMd}` }, policy) === "approved";
     const [post] = await tx
       .insert(posts)
       .values({
@@ -306,7 +308,11 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
     }
 
     const author = await loadAuthor(tx, input.authorId);
-    const status = initialStatus(author, { kind: "comment", text: input.bodyMd });
+    const status = initialStatus(
+      author,
+      { kind: "comment", text: input.bodyMd },
+      await getModerationPolicy(tx),
+    );
     const [comment] = await tx
       .insert(comments)
       .values({

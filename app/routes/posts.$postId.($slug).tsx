@@ -26,23 +26,28 @@ import {
 import { randomToken } from "~/lib/secrets.server";
 import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
 import { listThreadComments } from "~/models/comments.server";
-import { getPublishedPost } from "~/models/posts.server";
+import { getVisiblePost } from "~/models/posts.server";
+import type { SessionUser } from "~/models/sessions.server";
 import { createComment, type CreateCommentResult } from "~/models/writing.server";
 
 export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
   return [{ title: data ? `${data.post.title} · Crosswalk` : "Not found · Crosswalk" }];
 }
 
-async function loadPost(postIdParameter: string | undefined) {
+async function loadPost(postIdParameter: string | undefined, viewer: SessionUser | null) {
   const postId = parseId(postIdParameter);
   invariantResponse(postId, "There is no such post.", { status: 404 });
-  const post = await getPublishedPost(postId);
+  const post = await getVisiblePost(
+    postId,
+    viewer ? { id: viewer.id, isModerator: hasRole(viewer, "moderator") } : null,
+  );
   invariantResponse(post, "There is no such post. It may have been removed.", { status: 404 });
   return post;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const [post, user] = await Promise.all([loadPost(params.postId), getOptionalUser(request)]);
+  const user = await getOptionalUser(request);
+  const post = await loadPost(params.postId, user);
   const visible = withoutDeletedLeaves(await listThreadComments(post.id, user?.id ?? null)).map((comment) =>
     // A deleted comment shows as a placeholder: nothing of it leaves the server.
     comment.deletedAt
@@ -81,7 +86,7 @@ const refusals: Record<
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const post = await loadPost(params.postId);
+  const post = await loadPost(params.postId, user);
   const formData = await request.formData();
   const parsed = parseForm(commentSchema, formData);
   if (!parsed.ok) {
@@ -138,7 +143,7 @@ export default function Thread() {
   }, [location.key, location.hash]);
 
   const failedParentId = actionData ? Number(actionData.values.parentId) || null : null;
-  const canReply = !post.locked;
+  const canReply = !post.locked && post.status === "published";
   const closeInline = (commentId: number) => {
     setInline(null);
     document.getElementById(`reply-link-${commentId}`)?.focus();
@@ -198,6 +203,13 @@ export default function Thread() {
           </ul>
         ) : null}
       </header>
+      {post.status === "pending" ? (
+        <p className="notice" role="status">
+          {viewer?.id === post.authorId
+            ? "Your post is awaiting moderation. Nobody else can see it until a moderator approves it."
+            : "This post is awaiting moderation."}
+        </p>
+      ) : null}
       {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
 
@@ -233,7 +245,9 @@ export default function Thread() {
 
       <section id="reply" className="reply-box" aria-labelledby="reply-heading" tabIndex={-1}>
         <h2 id="reply-heading">Leave a reply</h2>
-        {!canReply ? (
+        {post.status === "pending" ? (
+          <p>Replies open once a moderator has approved the post.</p>
+        ) : !canReply ? (
           <p>This thread is locked: it takes no new replies.</p>
         ) : viewer && inlineReplyTo !== null ? (
           // One reply box at a time: the inline one above is this same form, opened under a comment.

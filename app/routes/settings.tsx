@@ -35,6 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     account,
     saved: saved === "profile" || saved === "password" ? saved : null,
+    isModerator: hasRole(user, "moderator"),
     isAdmin: hasRole(user, "admin"),
   };
 }
@@ -81,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
 const libraryTypeOptions = Object.entries(libraryTypeLabels).map(([value, label]) => ({ value, label }));
 
 export default function Settings() {
-  const { account, saved, isAdmin } = useLoaderData<typeof loader>();
+  const { account, saved, isModerator, isAdmin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
@@ -168,12 +169,27 @@ export default function Settings() {
         </Form>
       </section>
 
-      {isAdmin ? (
+      {isModerator ? (
         <section aria-labelledby="admin-heading">
-          <h2 id="admin-heading">Administration</h2>
-          <p>
-            <Link to="/admin/outbox">Outbox</Link>: the e-mail the forum has sent.
-          </p>
+          <h2 id="admin-heading">{isAdmin ? "Administration" : "Moderation"}</h2>
+          <ul>
+            <li>
+              <Link to="/mod">Moderation queue</Link>: posts and comments waiting for approval.
+            </li>
+            <li>
+              <Link to="/mod/log">Moderation log</Link>: every moderation action, who took it and why.
+            </li>
+            {isAdmin ? (
+              <>
+                <li>
+                  <Link to="/admin/settings">Site settings</Link>: the moderation policy.
+                </li>
+                <li>
+                  <Link to="/admin/outbox">Outbox</Link>: the e-mail the forum has sent.
+                </li>
+              </>
+            ) : null}
+          </ul>
         </section>
       ) : null}
     </div>

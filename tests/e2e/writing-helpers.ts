@@ -18,6 +18,7 @@ export const demoMembers = {
   dev: { email: "dev-patel@example.org", displayName: "Dev Patel" },
   priya: { email: "priya-nair@example.org", displayName: "Priya Nair" },
   tomas: { email: "tomas-reyes@example.org", displayName: "Tomás Reyes" },
+  june: { email: "june-whitaker@example.org", displayName: "June Whitaker" },
 } as const;
 
 export type DemoMember = (typeof demoMembers)[keyof typeof demoMembers];

@@ -1,7 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { comments, moderationActions, posts, revisions, tags, users } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
+import { defaultModerationPolicy } from "~/lib/moderation-policy";
+import { saveModerationPolicy } from "~/models/settings.server";
 import { action as editCommentAction, loader as editCommentLoader } from "~/routes/comments.$commentId.edit";
 import { loader as commentRevisionsLoader } from "~/routes/comments.$commentId.revisions";
 import { action as threadAction, loader as threadLoader } from "~/routes/posts.$postId.($slug)";
@@ -9,6 +11,12 @@ import { action as editPostAction, loader as editPostLoader } from "~/routes/pos
 import { action as newPostAction } from "~/routes/posts.new";
 import { joinAs } from "../support/accounts";
 import { callLoader, submitForm, thrownResponse } from "../support/requests";
+
+// These tests are about writing: every member here is trusted from the start, so
+// nothing is held (tests/integration/moderation*.test.ts cover holding).
+beforeAll(async () => {
+  await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 0 }, null);
+});
 
 let keySequence = 0;
 const submissionKey = () => `test-key-${process.pid}-${++keySequence}-abcdefgh`;
