@@ -2,6 +2,7 @@ import path from "node:path";
 import { listDemoAccounts, seedDemoContentIfEmpty, DEMO_PASSWORD, type DemoAccount } from "~/db/seed.server";
 import { acquireDataDirLock } from "./data-dir-lock.server";
 import { deleteExpiredRows } from "~/models/maintenance.server";
+import { remindModeratorsOfWaitingItems } from "~/models/moderation-reminders.server";
 import { closeDatabase, connectDatabase, migrateDatabase } from "./db.server";
 import type { Environment } from "./env.server";
 import { logger } from "./logger.server";
@@ -20,6 +21,8 @@ const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 async function runMaintenance() {
   try {
     logger.info({ deleted: await deleteExpiredRows() }, "deleted expired rows");
+    const reminded = await remindModeratorsOfWaitingItems();
+    if (reminded > 0) logger.info({ reminded }, "reminded moderators of items waiting over a day");
   } catch (error) {
     logger.error({ err: error }, "maintenance failed");
   }
