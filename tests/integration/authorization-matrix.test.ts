@@ -1,0 +1,350 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { users, type Comment, type Post, type User } from "~/db/schema";
+import { executeRows, getDb } from "~/lib/db.server";
+import { defaultModerationPolicy } from "~/lib/moderation-policy";
+import { startSession } from "~/lib/session.server";
+import { saveModerationPolicy } from "~/models/settings.server";
+import * as adminSettings from "~/routes/admin.settings";
+import * as commentEdit from "~/routes/comments.$commentId.edit";
+import * as forgotPassword from "~/routes/forgot-password";
+import * as join from "~/routes/join";
+import * as login from "~/routes/login";
+import * as logout from "~/routes/logout";
+import * as moderationQueue from "~/routes/mod._index";
+import * as thread from "~/routes/posts.$postId.($slug)";
+import * as postEdit from "~/routes/posts.$postId.edit";
+import * as newPost from "~/routes/posts.new";
+import * as resetPassword from "~/routes/reset-password";
+import * as settings from "~/routes/settings";
+import { createComment, createMember, createPost, TEST_PASSWORD } from "../support/factories";
+import { submitForm } from "../support/requests";
+
+// Every route that changes state, tried by every kind of person. Where the
+// answer is a refusal, not one row in the database may have changed.
+
+const roles = ["visitor", "member", "author", "suspended", "moderator", "admin"] as const;
+type Role = (typeof roles)[number];
+/** allowed: the action ran; login: sent to log in; forbidden: 403; home: sent to "/" (pages for visitors only). */
+type Outcome = "allowed" | "login" | "forbidden" | "home";
+
+type World = {
+  author: User;
+  member: User;
+  moderator: User;
+  admin: User;
+  suspended: User;
+  post: Post;
+  comment: Comment;
+  heldComment: Comment;
+};
+
+type Entry = {
+  action: (args: ActionFunctionArgs) => unknown;
+  request: (world: World) => {
+    path: string;
+    params?: Record<string, string>;
+    fields: Record<string, string>;
+  };
+  expected: Record<Role, Outcome>;
+};
+
+const signedIn = (outcome: Outcome): Record<Role, Outcome> => ({
+  visitor: "login",
+  suspended: "login",
+  member: outcome,
+  author: outcome,
+  moderator: "allowed",
+  admin: "allowed",
+});
+const ownerOnly: Record<Role, Outcome> = { ...signedIn("forbidden"), author: "allowed" };
+const everyone: Record<Role, Outcome> = {
+  visitor: "allowed",
+  member: "allowed",
+  author: "allowed",
+  suspended: "allowed",
+  moderator: "allowed",
+  admin: "allowed",
+};
+
+let sequence = 0;
+const unique = () => `${process.pid.toString(36)}-${++sequence}`;
+const key = () => `matrix-key-${unique()}-abcdefgh`;
+
+/** One row per route module with an action, named as the file is. */
+const matrix: Record<string, Entry> = {
+  join: {
+    action: join.action,
+    request: () => {
+      const handle = `matrix-${unique()}`;
+      return {
+        path: "/join",
+        fields: {
+          displayName: "Matrix Person",
+          username: handle,
+          email: `${handle}@example.org`,
+          password: "maple syrup on tuesdays",
+          libraryType: "public",
+        },
+      };
+    },
+    // A suspended member's cookie no longer names a session: they are a visitor again.
+    expected: { ...everyone, member: "home", author: "home", moderator: "home", admin: "home" },
+  },
+  login: {
+    action: login.action,
+    request: (world) => ({ path: "/login", fields: { email: world.member.email, password: TEST_PASSWORD } }),
+    expected: everyone,
+  },
+  logout: { action: logout.action, request: () => ({ path: "/logout", fields: {} }), expected: everyone },
+  "forgot-password": {
+    action: forgotPassword.action,
+    request: (world) => ({ path: "/forgot-password", fields: { email: world.member.email } }),
+    expected: everyone,
+  },
+  "reset-password": {
+    action: resetPassword.action,
+    // A token that was never issued: refused with 400 for everyone, and nothing changes.
+    request: () => ({
+      path: "/reset-password",
+      fields: { token: "x".repeat(43), password: "a new long passphrase" },
+    }),
+    expected: everyone,
+  },
+  settings: {
+    action: settings.action,
+    request: () => ({
+      path: "/settings",
+      fields: {
+        intent: "profile",
+        displayName: "Renamed",
+        libraryType: "school",
+        community: "",
+        bio: "",
+        role: "admin",
+      },
+    }),
+    expected: signedIn("allowed"),
+  },
+  "posts.new": {
+    action: newPost.action,
+    request: () => ({
+      path: "/posts/new",
+      fields: {
+        intent: "publish",
+        title: "A post from the matrix",
+        kind: "idea",
+        body: "Body",
+        tags: "",
+        submissionKey: key(),
+        status: "published",
+        authorId: "1",
+      },
+    }),
+    expected: signedIn("allowed"),
+  },
+  "posts.$postId.($slug)": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}`,
+      params: { postId: String(world.post.id) },
+      fields: { body: "A reply from the matrix", submissionKey: key() },
+    }),
+    expected: signedIn("allowed"),
+  },
+  "posts.$postId.edit": {
+    action: postEdit.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}/edit`,
+      params: { postId: String(world.post.id) },
+      fields: {
+        intent: "publish",
+        title: "An edited title here",
+        kind: "idea",
+        body: "Edited",
+        tags: "",
+        authorId: "1",
+      },
+    }),
+    expected: ownerOnly,
+  },
+  "comments.$commentId.edit": {
+    action: commentEdit.action,
+    request: (world) => ({
+      path: `/comments/${world.comment.id}/edit`,
+      params: { commentId: String(world.comment.id) },
+      fields: { intent: "save", body: "Edited comment", status: "approved" },
+    }),
+    expected: ownerOnly,
+  },
+  "mod._index": {
+    action: moderationQueue.action,
+    request: (world) => ({
+      path: "/mod",
+      fields: { intent: "approve", kind: "comment", id: String(world.heldComment.id), reason: "" },
+    }),
+    expected: signedIn("forbidden"),
+  },
+  "admin.settings": {
+    action: adminSettings.action,
+    request: () => ({
+      path: "/admin/settings",
+      fields: { trustThreshold: "3", linkLimit: "3", blockedWords: "", holdEverything: "" },
+    }),
+    expected: { ...signedIn("forbidden"), moderator: "forbidden" },
+  },
+};
+
+async function cookieFor(user: User) {
+  const setCookie = await startSession(new Request("http://localhost/"), user.id, null);
+  return setCookie.split(";")[0]!;
+}
+
+async function buildWorld(): Promise<World> {
+  const author = await createMember();
+  const member = await createMember();
+  const moderator = await createMember({ role: "moderator" });
+  const admin = await createMember({ role: "admin" });
+  const suspended = await createMember();
+  const post = await createPost(author);
+  const comment = await createComment(post, author);
+  const heldComment = await createComment(post, member, { status: "pending" });
+  // Log the suspended member in first, then suspend: their cookie must stop working.
+  return { author, member, moderator, admin, suspended, post, comment, heldComment };
+}
+
+/** A digest of every row that matters, to prove a refused request changed nothing. */
+async function fingerprint() {
+  const tables = [
+    "users",
+    "sessions",
+    "posts",
+    "comments",
+    "tags",
+    "post_tags",
+    "revisions",
+    "moderation_actions",
+    "notifications",
+    "settings",
+    "password_reset_tokens",
+    "outbox",
+    "subscriptions",
+  ];
+  const digests: Record<string, string> = {};
+  for (const table of tables) {
+    const [row] = await executeRows<{ digest: string | null }>(
+      sql`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${sql.identifier(table)} t`,
+    );
+    digests[table] = row?.digest ?? "";
+  }
+  return digests;
+}
+
+beforeAll(async () => {
+  await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 0 }, null);
+});
+
+describe("the authorization matrix", () => {
+  it("has an entry for every route that has an action", () => {
+    const routesFolder = path.resolve(import.meta.dirname, "../../app/routes");
+    const withAction = fs
+      .readdirSync(routesFolder)
+      .filter((file) =>
+        /export (async )?function action\b/.test(fs.readFileSync(path.join(routesFolder, file), "utf8")),
+      )
+      .map((file) => file.replace(/\.tsx?$/, ""))
+      .sort();
+    expect(withAction).toEqual(Object.keys(matrix).sort());
+  });
+
+  for (const [route, entry] of Object.entries(matrix)) {
+    for (const role of roles) {
+      const expected = entry.expected[role];
+      it(`${route}: ${role} → ${expected}`, async () => {
+        const world = await buildWorld();
+        const actor: Record<Role, User | null> = {
+          visitor: null,
+          member: world.member,
+          author: world.author,
+          suspended: world.suspended,
+          moderator: world.moderator,
+          admin: world.admin,
+        };
+        const user = actor[role];
+        const cookie = user ? await cookieFor(user) : undefined;
+        if (role === "suspended") {
+          await getDb().update(users).set({ status: "suspended" }).where(eq(users.id, world.suspended.id));
+        }
+        const { path: requestPath, params, fields } = entry.request(world);
+        const before = await fingerprint();
+        const answer = await submitForm(entry.action, requestPath, fields, { cookie, params });
+
+        if (expected === "allowed") {
+          expect(answer.status, JSON.stringify(answer.data ?? answer.text)).not.toBe(403);
+          expect(answer.location ?? "").not.toMatch(/^\/login/);
+          return;
+        }
+        if (expected === "login") {
+          expect(answer.status).toBe(302);
+          expect(answer.location).toMatch(/^\/login\?redirectTo=/);
+        } else if (expected === "forbidden") {
+          expect(answer.status).toBe(403);
+        } else {
+          expect(answer.status).toBe(302);
+          expect(answer.location).toBe("/");
+        }
+        expect(await fingerprint()).toEqual(before);
+      });
+    }
+  }
+});
+
+describe("fields a person may not set", () => {
+  it("ignores a posted status, author or role", async () => {
+    const world = await buildWorld();
+    const cookie = await cookieFor(world.member);
+    await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 5 }, null);
+    try {
+      const created = await submitForm(
+        newPost.action,
+        "/posts/new",
+        {
+          intent: "publish",
+          title: "Trying to skip the queue",
+          kind: "idea",
+          body: "Body",
+          tags: "",
+          submissionKey: key(),
+          status: "published",
+          authorId: String(world.admin.id),
+        },
+        { cookie },
+      );
+      const postId = Number(/^\/posts\/(\d+)\//.exec(created.location ?? "")?.[1]);
+      const [post] = await executeRows<{ author_id: number; status: string }>(
+        sql`select author_id, status from posts where id = ${postId}`,
+      );
+      expect(post).toEqual({ author_id: world.member.id, status: "pending" });
+    } finally {
+      await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 0 }, null);
+    }
+
+    await submitForm(
+      settings.action,
+      "/settings",
+      {
+        intent: "profile",
+        displayName: "Still a member",
+        libraryType: "school",
+        role: "admin",
+        status: "active",
+      },
+      { cookie },
+    );
+    const [member] = await getDb().select().from(users).where(eq(users.id, world.member.id));
+    expect(member).toMatchObject({ displayName: "Still a member", role: "member" });
+  });
+});
