@@ -109,6 +109,11 @@ function CommentView({
           </Link>
         ) : null}
         {can(viewer, "edit", comment) ? <Link to={`/comments/${comment.id}/edit`}>Edit</Link> : null}
+        {viewer && viewer.id !== comment.authorId && comment.status === "approved" ? (
+          <Link to={`/comments/${comment.id}/flag`} rel="nofollow">
+            Flag
+          </Link>
+        ) : null}
       </p>
     </article>
   );

@@ -2,6 +2,7 @@ import { redirect } from "@remix-run/node";
 import { Authenticator } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import type { UserRole } from "~/db/schema";
+import { checkMemberStanding } from "~/models/members.server";
 import type { SessionUser } from "~/models/sessions.server";
 import { findCredentialsByEmail } from "~/models/users.server";
 import { hashPassword, verifyPassword } from "./password.server";
@@ -10,13 +11,25 @@ import { getSessionUser } from "./session.server";
 import { randomToken } from "./secrets.server";
 
 export type LoginOutcome =
-  { ok: true; userId: number } | { ok: false; reason: "invalid-credentials" | "account-inactive" };
+  | { ok: true; userId: number }
+  | { ok: false; reason: "invalid-credentials" }
+  | {
+      ok: false;
+      reason: "account-inactive";
+      status: "suspended" | "banned";
+      statusReason: string | null;
+      suspendedUntil: Date | null;
+    };
 
 // Checked when the e-mail is unknown, so that a wrong address and a wrong
 // password take about as long (no account enumeration by timing).
 let dummyHash: Promise<string> | undefined;
 
-/** Checks an e-mail and password pair; a wrong pair says nothing about which part was wrong. */
+/**
+ * Checks an e-mail and password pair; a wrong pair says nothing about which
+ * part was wrong. Only the right password learns why an account is barred.
+ * A timed suspension that has run out is lifted here and the member let in.
+ */
 export async function verifyLogin(email: string, password: string): Promise<LoginOutcome> {
   const credentials = await findCredentialsByEmail(email);
   if (!credentials) {
@@ -26,7 +39,18 @@ export async function verifyLogin(email: string, password: string): Promise<Logi
   }
   if (!(await verifyPassword(credentials.passwordHash, password)))
     return { ok: false, reason: "invalid-credentials" };
-  if (credentials.status !== "active") return { ok: false, reason: "account-inactive" };
+  if (credentials.status !== "active") {
+    const standing = await checkMemberStanding(credentials.id);
+    if (!standing.active) {
+      return {
+        ok: false,
+        reason: "account-inactive",
+        status: standing.status,
+        statusReason: standing.reason,
+        suspendedUntil: standing.until,
+      };
+    }
+  }
   return { ok: true, userId: credentials.id };
 }
 

@@ -8,6 +8,7 @@ export const rateLimits = {
   passwordResetsPerEmail: { limit: 3, windowSeconds: 60 * 60 },
   postsPerMember: { limit: 3, windowSeconds: 10 * 60 },
   commentsPerMember: { limit: 6, windowSeconds: 60 },
+  flagsPerMember: { limit: 20, windowSeconds: 24 * 60 * 60 },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimits;

@@ -26,8 +26,8 @@ export function slugify(title: string): string {
     .slice(0, 80)
     .replace(/-+$/g, "");
   if (!slug) return "post";
-  // /posts/:id/edit and /posts/:id/revisions are pages of their own: a slug must not be mistaken for them.
+  // /posts/:id/edit, /revisions and /flag are pages of their own: a slug must not be mistaken for them.
   return RESERVED_SLUGS.has(slug) ? `${slug}-post` : slug;
 }
 
-const RESERVED_SLUGS = new Set(["edit", "revisions", "feed", "booklist", "new"]);
+const RESERVED_SLUGS = new Set(["edit", "revisions", "flag", "feed", "booklist", "new"]);

@@ -64,7 +64,8 @@ export async function listPendingItems(limit = 100) {
     .innerJoin(posts, eq(posts.id, comments.postId))
     .leftJoin(parents, eq(parents.id, comments.parentId))
     .leftJoin(parentAuthors, eq(parentAuthors.id, parents.authorId))
-    .where(eq(comments.status, "pending"))
+    // A held reply on a thread that was since removed has nothing left to join.
+    .where(and(eq(comments.status, "pending"), sql`${posts.status} <> 'removed'`))
     .orderBy(asc(comments.createdAt), asc(comments.id))
     .limit(limit);
   return [
@@ -81,7 +82,8 @@ export type PendingItem = Awaited<ReturnType<typeof listPendingItems>>[number];
 export async function countPendingItems(): Promise<number> {
   const [row] = await executeRows<{ count: number }>(
     sql`select ((select count(*) from ${posts} where ${posts.status} = 'pending')
-              + (select count(*) from ${comments} where ${comments.status} = 'pending'))::int as count`,
+              + (select count(*) from ${comments} join ${posts} on ${posts.id} = ${comments.postId}
+                 where ${comments.status} = 'pending' and ${posts.status} <> 'removed'))::int as count`,
   );
   return row?.count ?? 0;
 }
@@ -89,7 +91,8 @@ export async function countPendingItems(): Promise<number> {
 export type DecisionResult = { ok: true } | { ok: false; reason: "already-handled" };
 
 const decisionStatus = {
-  post: { approve: "published", reject: "hidden", spam: "removed" },
+  // A rejected post is "removed", not "hidden": hidden is a moderator's reversible hide, and Restore must not publish a rejection.
+  post: { approve: "published", reject: "removed", spam: "removed" },
   comment: { approve: "approved", reject: "rejected", spam: "spam" },
 } as const;
 

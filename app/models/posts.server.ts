@@ -1,9 +1,11 @@
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { posts, users, type PostKind } from "~/db/schema";
 import type { Cursor } from "~/lib/cursor";
 import { getDb } from "~/lib/db.server";
 
 export const POSTS_PER_PAGE = 20;
+/** The home page shows this many pinned posts; pinning more is refused so none goes missing. */
+export const MAX_PINNED_POSTS = 5;
 
 // Microsecond text of a timestamptz in UTC: the keyset value of a cursor.
 const cursorTimestamp = (column: SQL | typeof posts.lastActivityAt) =>
@@ -26,37 +28,47 @@ const authorColumns = {
 
 export type PostListItem = Awaited<ReturnType<typeof listLatestPosts>>["posts"][number];
 
-/** Published posts, newest activity first, a page at a time by keyset. */
+const listColumns = {
+  id: posts.id,
+  kind: posts.kind,
+  title: posts.title,
+  slug: posts.slug,
+  bodyStart: sql<string>`left(${posts.bodyMd}, 400)`,
+  commentCount: posts.commentCount,
+  helpfulCount: posts.helpfulCount,
+  lastActivityAt: posts.lastActivityAt,
+  createdAt: posts.createdAt,
+  activityKey: cursorTimestamp(posts.lastActivityAt),
+  tags: postTagNames,
+  ...authorColumns,
+};
+
+/**
+ * Published posts, newest activity first, a page at a time by keyset. With
+ * `excludePinned` the pinned posts are left out of every page, for a list
+ * that shows them above its first page (listPinnedPosts): a filter on the
+ * same partial index, so no post repeats and the keyset stays whole.
+ */
 export async function listLatestPosts({
   kind,
   cursor,
+  excludePinned = false,
   limit = POSTS_PER_PAGE,
 }: {
   kind?: PostKind;
   cursor?: Cursor | null;
+  excludePinned?: boolean;
   limit?: number;
 }) {
   const rows = await getDb()
-    .select({
-      id: posts.id,
-      kind: posts.kind,
-      title: posts.title,
-      slug: posts.slug,
-      bodyStart: sql<string>`left(${posts.bodyMd}, 400)`,
-      commentCount: posts.commentCount,
-      helpfulCount: posts.helpfulCount,
-      lastActivityAt: posts.lastActivityAt,
-      createdAt: posts.createdAt,
-      activityKey: cursorTimestamp(posts.lastActivityAt),
-      tags: postTagNames,
-      ...authorColumns,
-    })
+    .select(listColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .where(
       and(
         eq(posts.status, "published"),
         kind ? eq(posts.kind, kind) : undefined,
+        excludePinned ? eq(posts.pinned, false) : undefined,
         cursor
           ? sql`(${posts.lastActivityAt}, ${posts.id}) < (${cursor.at}::timestamptz, ${cursor.id})`
           : undefined,
@@ -72,14 +84,29 @@ export async function listLatestPosts({
   return { posts: page, nextCursor };
 }
 
+/**
+ * Published pinned posts, newest activity first. Pinning stops at
+ * MAX_PINNED_POSTS (moderatePost), so this is all of them.
+ */
+export async function listPinnedPosts(limit = MAX_PINNED_POSTS) {
+  return getDb()
+    .select(listColumns)
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(and(eq(posts.status, "published"), eq(posts.pinned, true)))
+    .orderBy(desc(posts.lastActivityAt), desc(posts.id))
+    .limit(limit);
+}
+
 /** A published post with its author and tags, or undefined. */
 export async function getPublishedPost(postId: number) {
   return getVisiblePost(postId, null);
 }
 
 /**
- * A post as `viewer` may see it: published, or still held when the viewer
- * wrote it or moderates. Undefined otherwise.
+ * A post as `viewer` may see it: published; still held when the viewer wrote
+ * it or moderates; hidden only to moderators, who may restore it. Undefined
+ * otherwise.
  */
 export async function getVisiblePost(postId: number, viewer: { id: number; isModerator: boolean } | null) {
   const [post] = await getDb()
@@ -91,6 +118,7 @@ export async function getVisiblePost(postId: number, viewer: { id: number; isMod
       slug: posts.slug,
       bodyHtml: posts.bodyHtml,
       locked: posts.locked,
+      pinned: posts.pinned,
       commentCount: posts.commentCount,
       helpfulCount: posts.helpfulCount,
       acceptedCommentId: posts.acceptedCommentId,
@@ -108,13 +136,12 @@ export async function getVisiblePost(postId: number, viewer: { id: number; isMod
         eq(posts.id, postId),
         viewer === null
           ? eq(posts.status, "published")
-          : or(
-              eq(posts.status, "published"),
-              and(
-                eq(posts.status, "pending"),
-                viewer.isModerator ? undefined : eq(posts.authorId, viewer.id),
+          : viewer.isModerator
+            ? inArray(posts.status, ["published", "pending", "hidden"])
+            : or(
+                eq(posts.status, "published"),
+                and(eq(posts.status, "pending"), eq(posts.authorId, viewer.id)),
               ),
-            ),
       ),
     )
     .limit(1);

@@ -1,4 +1,4 @@
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, lte, ne, or, sql } from "drizzle-orm";
 import { sessions, users } from "~/db/schema";
 import { getDb, type Executor } from "~/lib/db.server";
 
@@ -20,7 +20,11 @@ export async function insertSession(
 
 export type SessionUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;
 
-/** The active member behind a session, if the session is live (not expired, not idle too long). */
+/**
+ * The active member behind a session, if the session is live (not expired, not
+ * idle too long). A suspension whose end has passed no longer counts; it is
+ * lifted and logged at the member's next log-in (checkMemberStanding).
+ */
 export async function findSessionUser(idHash: string) {
   const [row] = await getDb()
     .select({
@@ -39,12 +43,17 @@ export async function findSessionUser(idHash: string) {
         eq(sessions.idHash, idHash),
         gt(sessions.expiresAt, sql`now()`),
         gt(sessions.lastSeenAt, sql`now() - make_interval(days => ${SESSION_IDLE_DAYS})`),
-        eq(users.status, "active"),
+        or(
+          eq(users.status, "active"),
+          and(eq(users.status, "suspended"), lte(users.suspendedUntil, sql`now()`)),
+        ),
       ),
     )
     .limit(1);
   if (!row) return undefined;
-  const { needsTouch, ...user } = row;
+  const { needsTouch, ...rest } = row;
+  // Only a suspension that has ended gets this far without being active.
+  const user = { ...rest, status: "active" as typeof rest.status };
   if (needsTouch)
     await getDb()
       .update(sessions)

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "~/lib/cursor";
 import { invariantResponse } from "~/lib/http.server";
 import { isPostKind, postKindPluralLabels, postKinds } from "~/lib/post-kinds";
 import { plainExcerpt } from "~/lib/text";
-import { listLatestPosts } from "~/models/posts.server";
+import { listLatestPosts, listPinnedPosts, type PostListItem } from "~/models/posts.server";
 
 export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
   const kind = data?.kind;
@@ -27,18 +27,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 
   const kind = kindParameter ?? undefined;
-  const { posts, nextCursor } = await listLatestPosts({ kind, cursor });
+  // Pinned posts head the unfiltered list's first page and are left out of its
+  // pages, so none shows twice; a list of one kind keeps them in their place.
+  const withPinned = kind === undefined;
+  const [{ posts, nextCursor }, pinned] = await Promise.all([
+    listLatestPosts({ kind, cursor, excludePinned: withPinned }),
+    withPinned && cursor === null ? listPinnedPosts() : [],
+  ]);
   return {
     kind,
     isFirstPage: cursor === null,
-    posts: posts.map(({ bodyStart, ...post }) => ({ ...post, excerpt: plainExcerpt(bodyStart) })),
+    pinned: pinned.map(summary),
+    posts: posts.map(summary),
     nextCursor: nextCursor ? encodeCursor(nextCursor) : null,
     now: new Date(),
   };
 }
 
+function summary({ bodyStart, ...post }: PostListItem) {
+  return { ...post, excerpt: plainExcerpt(bodyStart) };
+}
+
 export default function LatestDiscussions() {
-  const { kind, posts, nextCursor, isFirstPage, now } = useLoaderData<typeof loader>();
+  const { kind, pinned, posts, nextCursor, isFirstPage, now } = useLoaderData<typeof loader>();
   const nextPage = new URLSearchParams();
   if (kind) nextPage.set("kind", kind);
   if (nextCursor) nextPage.set("cursor", nextCursor);
@@ -62,8 +73,24 @@ export default function LatestDiscussions() {
           ))}
         </ul>
       </nav>
+      {pinned.length > 0 ? (
+        <section className="pinned-posts notice" aria-labelledby="pinned-heading">
+          <h2 id="pinned-heading">
+            <span className="kind-badge pinned-badge">Pinned</span>
+          </h2>
+          <ol className="post-list">
+            {pinned.map((post) => (
+              <li key={post.id}>
+                <PostSummary post={post} now={now} />
+              </li>
+            ))}
+          </ol>
+        </section>
+      ) : null}
       {posts.length === 0 ? (
-        <p className="empty">{isFirstPage ? "Nothing here yet." : "No more posts."}</p>
+        <p className="empty">
+          {!isFirstPage ? "No more posts." : pinned.length > 0 ? "No other posts yet." : "Nothing here yet."}
+        </p>
       ) : (
         <ol className="post-list">
           {posts.map((post) => (

@@ -22,8 +22,12 @@ async function loadEditableComment(request: Request, commentIdParameter: string 
   const commentId = parseId(commentIdParameter);
   invariantResponse(commentId, "There is no such comment.", { status: 404 });
   const comment = await getCommentForEditing(commentId);
+  // Approved comments, and held ones while they wait (their authors may still fix them); not decided or deleted ones.
   invariantResponse(
-    comment && !comment.deletedAt && comment.status !== "removed" && comment.postStatus !== "removed",
+    comment &&
+      !comment.deletedAt &&
+      (comment.status === "approved" || comment.status === "pending") &&
+      comment.postStatus !== "removed",
     "There is no such comment.",
     { status: 404 },
   );

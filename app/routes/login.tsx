@@ -7,6 +7,7 @@ import { consumeRateLimit, refundRateLimit, resetRateLimit, tooManyRequests } fr
 import { safeRedirect } from "~/lib/redirect";
 import { clientIpOf } from "~/lib/request.server";
 import { redirectWithNewSession } from "~/lib/session.server";
+import { formatAbsolute } from "~/lib/time";
 import { loginSchema, parseForm } from "~/lib/validation";
 
 export const meta: MetaFunction = () => [{ title: "Log in · Crosswalk" }];
@@ -23,6 +24,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const WRONG_CREDENTIALS =
   "That e-mail address and password don't match an account. Check both and try again.";
 const TOO_MANY_FAILURES = "Too many failed log-ins.";
+
+/** "This account is suspended until 12 Nov 2026, 00:00 UTC: Repeated spam." and where to turn. */
+function barredMessage(standing: {
+  status: "suspended" | "banned";
+  statusReason: string | null;
+  suspendedUntil: Date | null;
+}) {
+  const until = standing.suspendedUntil ? ` until ${formatAbsolute(standing.suspendedUntil)}` : "";
+  const head = standing.status === "banned" ? "This account is banned" : `This account is suspended${until}`;
+  const reason = standing.statusReason?.trim();
+  const sentence = reason ? `${head}: ${/[.!?]$/.test(reason) ? reason : `${reason}.`}` : `${head}.`;
+  return `${sentence} Contact the moderators if you think this is a mistake.`;
+}
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const clientIp = clientIpOf(context);
@@ -54,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       {
         errors: {},
         values: { email, redirectTo },
-        formError: "This account is suspended. Contact the moderators if you think this is a mistake.",
+        formError: barredMessage(outcome),
       },
       { status: 403 },
     );

@@ -4,12 +4,14 @@ import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { FormError, Notice, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { ModerationDashboard } from "~/components/moderation-dashboard";
 import { RelativeTime } from "~/components/relative-time";
 import { requireRole } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { formatDay } from "~/lib/time";
 import { formValues, type FieldErrors } from "~/lib/validation";
+import { countOpenFlags, listOpenFlags, resolveFlags } from "~/models/flags.server";
 import {
   countPendingItems,
   decide,
@@ -17,6 +19,7 @@ import {
   type Decision,
   type QueueItemRef,
 } from "~/models/moderation.server";
+import { getModerationStats } from "~/models/moderation-stats.server";
 
 export const meta: MetaFunction = () => [{ title: "Moderation queue · Crosswalk" }];
 
@@ -24,8 +27,14 @@ const QUEUE_PAGE_SIZE = 100;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "moderator");
-  const [items, waiting] = await Promise.all([listPendingItems(QUEUE_PAGE_SIZE), countPendingItems()]);
-  return { items, waiting, now: new Date() };
+  const [items, waiting, flagged, openFlags, stats] = await Promise.all([
+    listPendingItems(QUEUE_PAGE_SIZE),
+    countPendingItems(),
+    listOpenFlags(QUEUE_PAGE_SIZE),
+    countOpenFlags(),
+    getModerationStats(),
+  ]);
+  return { items, waiting, flagged, openFlags, stats, now: new Date() };
 }
 
 const REASON_MAX = 500;
@@ -73,6 +82,8 @@ const queueActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("bulk-approve"), items: itemsField, reason: optionalReason }),
   z.object({ intent: z.literal("bulk-reject"), items: itemsField, reason: requiredReason }),
   z.object({ intent: z.literal("bulk-spam"), items: itemsField, reason: optionalReason }),
+  z.object({ intent: z.literal("flag-keep"), kind: kindField, id: idField, reason: optionalReason }),
+  z.object({ intent: z.literal("flag-remove"), kind: kindField, id: idField, reason: optionalReason }),
 ]);
 
 /** What the queue shows after a decision: a confirmation, a conflict, or the refused form. */
@@ -80,7 +91,7 @@ type QueueAnswer =
   | { outcome: "done" | "conflict"; message: string }
   | {
       outcome: "refused";
-      /** "post:12", "comment:5", or "bulk" for the form over the list. */
+      /** "post:12", "comment:5", "flag:post:12" for a flagged item's form, or "bulk" for the form over the list. */
       target: string;
       errors: FieldErrors;
       values: { reason: string; items: string[] };
@@ -124,10 +135,11 @@ export async function action({ request }: ActionFunctionArgs) {
       "That item is not in the queue.",
     );
     const bulk = values.intent?.startsWith("bulk-") ?? false;
+    const flag = values.intent?.startsWith("flag-") ?? false;
     return data<QueueAnswer>(
       {
         outcome: "refused",
-        target: bulk ? "bulk" : `${values.kind}:${values.id}`,
+        target: bulk ? "bulk" : `${flag ? "flag:" : ""}${values.kind}:${values.id}`,
         errors: z.flattenError(parsed.error).fieldErrors as FieldErrors,
         values: { reason: values.reason ?? "", items },
       },
@@ -149,6 +161,25 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<QueueAnswer>({ outcome: "done", message: bulkMessage(decision, applied, handled) });
   }
 
+  if (submission.intent === "flag-keep" || submission.intent === "flag-remove") {
+    const outcome = submission.intent === "flag-keep" ? "keep" : "remove";
+    const result = await resolveFlags({
+      target: { kind: submission.kind, id: submission.id },
+      outcome,
+      moderatorId: user.id,
+      reason: submission.reason,
+    });
+    if (!result.ok)
+      return data<QueueAnswer>({ outcome: "conflict", message: ALREADY_HANDLED }, { status: 409 });
+    const message =
+      outcome === "remove"
+        ? "Removed. The author has been told why."
+        : result.restored
+          ? "Kept, and shown again. Its flags are closed."
+          : "Kept. Its flags are closed.";
+    return data<QueueAnswer>({ outcome: "done", message });
+  }
+
   const result = await decide(
     { kind: submission.kind, id: submission.id },
     submission.intent,
@@ -163,7 +194,7 @@ export async function action({ request }: ActionFunctionArgs) {
 type Item = ReturnType<typeof useLoaderData<typeof loader>>["items"][number];
 
 export default function ModerationQueue() {
-  const { items, waiting, now } = useLoaderData<typeof loader>();
+  const { items, waiting, flagged, openFlags, stats, now } = useLoaderData<typeof loader>();
   const answer = useActionData<typeof action>();
   const formKey = useFormKey(answer);
   const busy = useNavigation().state === "submitting";
@@ -183,7 +214,11 @@ export default function ModerationQueue() {
       <p className="moderation__summary">
         {waiting === 1 ? "1 item waiting" : `${waiting} items waiting`}
         {waiting > items.length ? `, the oldest ${items.length} shown` : null} ·{" "}
-        <Link to="/mod/log">Moderation log</Link>
+        {openFlags.flags === 1 ? "1 open flag" : `${openFlags.flags} open flags`}
+        {openFlags.flags > 0
+          ? ` on ${openFlags.items === 1 ? "1 item" : `${openFlags.items} items`}`
+          : null}{" "}
+        · <Link to="/mod/log">Moderation log</Link> · <Link to="/mod/users">Members</Link>
       </p>
       <div ref={outcomeRef} tabIndex={-1} className="moderation__outcome">
         {answer?.outcome === "done" ? <Notice>{answer.message}</Notice> : null}
@@ -260,6 +295,31 @@ export default function ModerationQueue() {
           </ol>
         </>
       )}
+
+      <section className="flagged" aria-labelledby="flagged-heading">
+        <h2 id="flagged-heading">Flagged</h2>
+        {flagged.length === 0 ? (
+          <p className="empty">No open flags.</p>
+        ) : (
+          <ol className="queue" aria-label="Flagged items, flagged longest ago first">
+            {flagged.map((item) => {
+              const target = `flag:${item.kind}:${item.id}`;
+              return (
+                <li key={target}>
+                  <FlaggedItemView
+                    item={item}
+                    now={now}
+                    formKey={formKey}
+                    busy={busy}
+                    refusal={refusalFor(target)}
+                  />
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </section>
+      <ModerationDashboard stats={stats} />
     </div>
   );
 }
@@ -367,6 +427,90 @@ function QueueItem({
             disabled={busy}
           >
             Spam
+          </button>
+        </div>
+      </Form>
+    </article>
+  );
+}
+
+type Flagged = ReturnType<typeof useLoaderData<typeof loader>>["flagged"][number];
+
+function FlaggedItemView({
+  item,
+  now,
+  formKey,
+  busy,
+  refusal,
+}: {
+  item: Flagged;
+  now: Date;
+  formKey: number;
+  busy: boolean;
+  refusal: Extract<QueueAnswer, { outcome: "refused" }> | null;
+}) {
+  const slug = `${item.kind}-${item.id}`;
+  const headingId = `flagged-${slug}`;
+  const threadPath = `/posts/${item.postId}/${item.postSlug}`;
+  return (
+    <article className="queue-item" aria-labelledby={headingId}>
+      <h3 id={headingId} className="queue-item__title">
+        {item.kind === "post" ? (
+          <>
+            Post: <Link to={threadPath}>{item.postTitle}</Link>
+          </>
+        ) : (
+          <>
+            Comment on <Link to={`${threadPath}#comment-${item.id}`}>{item.postTitle}</Link>
+          </>
+        )}
+      </h3>
+      <p className="byline">
+        By <Link to={`/u/${item.authorUsername}`}>{item.authorDisplayName}</Link> ·{" "}
+        <RelativeTime date={item.createdAt} now={now} />
+        {item.hidden ? " · Hidden until reviewed" : null}
+      </p>
+      {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
+      <div className="prose queue-item__body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
+      <ul
+        className="flag-list"
+        aria-label={item.flags.length === 1 ? "1 flag" : `${item.flags.length} flags`}
+      >
+        {item.flags.map((flag) => (
+          <li key={flag.id}>
+            <strong>{flag.reasonLabel}</strong>, from{" "}
+            <Link to={`/u/${flag.flaggerUsername}`}>{flag.flaggerDisplayName}</Link>,{" "}
+            <RelativeTime date={flag.createdAt} now={now} />
+            {flag.note ? `: ${flag.note}` : null}
+          </li>
+        ))}
+      </ul>
+      <Form method="post" noValidate key={formKey} className="queue-item__decision">
+        <input type="hidden" name="kind" value={item.kind} />
+        <input type="hidden" name="id" value={item.id} />
+        <TextField
+          id={`flag-reason-${slug}`}
+          label="Reason"
+          name="reason"
+          autoComplete="off"
+          maxLength={REASON_MAX}
+          hint="Logged, and sent to the author if you remove it."
+          defaultValue={refusal?.values.reason ?? ""}
+          errors={refusal?.errors.reason}
+        />
+        <div className="decision-buttons">
+          <button type="submit" name="intent" value="flag-keep" aria-describedby={headingId} disabled={busy}>
+            Keep
+          </button>
+          <button
+            type="submit"
+            name="intent"
+            value="flag-remove"
+            className="button--spam"
+            aria-describedby={headingId}
+            disabled={busy}
+          >
+            Remove
           </button>
         </div>
       </Form>

@@ -5,10 +5,20 @@ import {
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigation,
+  type ShouldRevalidateFunctionArgs,
+} from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { z } from "zod";
 import { CommentForm } from "~/components/comment-form";
 import { CommentTree } from "~/components/comment-tree";
+import { FormError, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { RelativeTime } from "~/components/relative-time";
 import { getOptionalUser, requireUser } from "~/lib/auth.server";
@@ -26,8 +36,13 @@ import {
 import { randomToken } from "~/lib/secrets.server";
 import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
 import { listThreadComments } from "~/models/comments.server";
-import { getVisiblePost } from "~/models/posts.server";
+import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
 import type { SessionUser } from "~/models/sessions.server";
+import {
+  moderatePost,
+  threadModerationActions,
+  type ModeratePostResult,
+} from "~/models/thread-moderation.server";
 import { createComment, type CreateCommentResult } from "~/models/writing.server";
 
 export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
@@ -65,11 +80,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     replyTo: replyTo ? { id: replyTo.id, name: replyTo.authorDisplayName } : null,
     viewer: user ? { id: user.id, role: user.role } : null,
     submissionKey: randomToken(),
+    flagged: new URL(request.url).searchParams.get("flagged") === "1",
     now: new Date(),
   };
 }
 
-type CommentActionData = { errors: FieldErrors; values: Record<string, string>; formError: string | null };
+type CommentActionData = {
+  form: "comment";
+  errors: FieldErrors;
+  values: Record<string, string>;
+  formError: string | null;
+};
+type ModerateActionData = {
+  form: "moderate";
+  errors: FieldErrors;
+  values: Record<string, string>;
+  formError: string | null;
+};
 
 const refusals: Record<
   Exclude<CreateCommentResult, { ok: true }>["reason"],
@@ -84,14 +111,64 @@ const refusals: Record<
   },
 };
 
+// The reply form sends no intent; the buttons of the Moderate form each send theirs.
+const intentField = z.enum(["comment", ...threadModerationActions]).default("comment");
+
+const REASON_MAX = 500;
+const moderateSchema = z.object({
+  reason: z.string().trim().max(REASON_MAX, `Keep the reason to ${REASON_MAX} characters.`).default(""),
+});
+
+const moderationRefusals: Record<Exclude<ModeratePostResult, { ok: true }>["reason"], string> = {
+  already: "Someone else already did that.",
+  "too-many-pinned": `At most ${MAX_PINNED_POSTS} posts can be pinned at once. Unpin one first.`,
+  "not-found": "There is no such post. It may have been removed.",
+};
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const post = await loadPost(params.postId, user);
   const formData = await request.formData();
+  const intent = intentField.safeParse(formData.get("intent") ?? undefined);
+  invariantResponse(intent.success, "Unknown action.");
+  if (intent.data === "comment") return commentAction(user, params.postId, formData);
+
+  invariantResponse(hasRole(user, "moderator"), "Only moderators may do that.", { status: 403 });
+  const post = await loadPost(params.postId, user);
+  const parsed = parseForm(moderateSchema, formData);
+  if (!parsed.ok) {
+    return data<ModerateActionData>(
+      { form: "moderate", errors: parsed.errors, values: parsed.values, formError: null },
+      { status: 400 },
+    );
+  }
+  const result = await moderatePost({
+    postId: post.id,
+    moderatorId: user.id,
+    action: intent.data,
+    reason: parsed.data.reason,
+  });
+  if (!result.ok) {
+    invariantResponse(result.reason !== "not-found", moderationRefusals["not-found"], { status: 404 });
+    return data<ModerateActionData>(
+      {
+        form: "moderate",
+        errors: {},
+        values: { reason: parsed.data.reason },
+        formError: moderationRefusals[result.reason],
+      },
+      { status: 409 },
+    );
+  }
+  // A hidden post stays readable by moderators, so every action lands back on the thread.
+  return redirect(`/posts/${post.id}/${post.slug}`);
+}
+
+async function commentAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
+  const post = await loadPost(postIdParameter, user);
   const parsed = parseForm(commentSchema, formData);
   if (!parsed.ok) {
     return data<CommentActionData>(
-      { errors: parsed.errors, values: parsed.values, formError: null },
+      { form: "comment", errors: parsed.errors, values: parsed.values, formError: null },
       { status: 400 },
     );
   }
@@ -103,7 +180,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { allowed, bucket } = await consumeRateLimit("commentsPerMember", rateSubject);
     if (!allowed) {
       return data<CommentActionData>(
-        { errors: {}, values, formError: tooManyRequestsMessage(bucket, "You are commenting very fast.") },
+        {
+          form: "comment",
+          errors: {},
+          values,
+          formError: tooManyRequestsMessage(bucket, "You are commenting very fast."),
+        },
         { status: 429, headers: { "Retry-After": String(retryAfterSeconds(bucket)) } },
       );
     }
@@ -120,17 +202,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     const refusal = refusals[result.reason];
     return data<CommentActionData>(
-      { errors: {}, values, formError: refusal.message },
+      { form: "comment", errors: {}, values, formError: refusal.message },
       { status: refusal.status },
     );
   }
   return redirect(`/posts/${post.id}/${post.slug}#comment-${result.comment.id}`);
 }
 
+// Single fetch skips revalidating after a 4xx answer; after a 409 someone else
+// moderated the post first, so show the thread as it is now.
+export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs) {
+  return actionStatus === 409 || defaultShouldRevalidate;
+}
+
 export default function Thread() {
-  const { post, comments, replyTargets, replyTo, viewer, submissionKey, now } =
+  const { post, comments, replyTargets, replyTo, viewer, submissionKey, flagged, now } =
     useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as CommentActionData | undefined;
+  const answer = useActionData<typeof action>() as CommentActionData | ModerateActionData | undefined;
+  const actionData = answer?.form === "comment" ? answer : undefined;
   const location = useLocation();
   // An inline reply form belongs to the page view it was opened in; any navigation closes it.
   const [inline, setInline] = useState<{ locationKey: string; commentId: number } | null>(null);
@@ -168,8 +257,19 @@ export default function Thread() {
       <header className="thread__header">
         <p className="thread__kind">
           <span className={`kind-badge kind-badge--${post.kind}`}>{postKindLabels[post.kind]}</span>
+          {post.pinned ? (
+            <>
+              {" "}
+              <span className="kind-badge pinned-badge">Pinned</span>
+            </>
+          ) : null}
         </p>
         <h1 id="post-title">{post.title}</h1>
+        {post.locked ? (
+          <p className="notice" role="status">
+            This thread is locked.
+          </p>
+        ) : null}
         <p className="byline">
           <Link to={`/u/${post.authorUsername}`}>{post.authorDisplayName}</Link>
           <span className="library-type"> · {libraryTypeLabels[post.authorLibraryType]}</span> ·{" "}
@@ -192,7 +292,18 @@ export default function Thread() {
               <Link to={`/posts/${post.id}/edit`}>Edit post</Link>
             </>
           ) : null}
+          {viewer && viewer.id !== post.authorId && post.status === "published" ? (
+            <>
+              {" · "}
+              <Link to={`/posts/${post.id}/flag`}>Flag</Link>
+            </>
+          ) : null}
         </p>
+        {flagged ? (
+          <p className="notice" role="status">
+            Thank you: your flag has been sent to the moderators.
+          </p>
+        ) : null}
         {post.tags.length > 0 ? (
           <ul className="tag-list" aria-label="Tags">
             {post.tags.map((tag) => (
@@ -202,11 +313,24 @@ export default function Thread() {
             ))}
           </ul>
         ) : null}
+        {hasRole(viewer, "moderator") ? (
+          <ModerateForm
+            post={post}
+            answer={answer?.form === "moderate" ? answer : undefined}
+            // A fresh key after every answer from the server: the reason empties once it was used.
+            key={submissionKey}
+          />
+        ) : null}
       </header>
+      {post.status === "hidden" ? (
+        <p className="notice" role="status">
+          This post is hidden: only moderators can see it.
+        </p>
+      ) : null}
       {post.status === "pending" ? (
         <p className="notice" role="status">
           {viewer?.id === post.authorId
-            ? "Your post is awaiting moderation. Nobody else can see it until a moderator approves it."
+            ? "Your post is awaiting moderation. Only you and the moderators can see it until a moderator approves it."
             : "This post is awaiting moderation."}
         </p>
       ) : null}
@@ -247,6 +371,8 @@ export default function Thread() {
         <h2 id="reply-heading">Leave a reply</h2>
         {post.status === "pending" ? (
           <p>Replies open once a moderator has approved the post.</p>
+        ) : post.status === "hidden" ? (
+          <p>Replies are closed while the post is hidden.</p>
         ) : !canReply ? (
           <p>This thread is locked: it takes no new replies.</p>
         ) : viewer && inlineReplyTo !== null ? (
@@ -280,6 +406,62 @@ export default function Thread() {
         )}
       </section>
     </article>
+  );
+}
+
+/** Hide or restore, lock or unlock, pin or unpin the post, with an optional reason for the log. */
+function ModerateForm({
+  post,
+  answer,
+}: {
+  post: { status: string; locked: boolean; pinned: boolean };
+  answer: ModerateActionData | undefined;
+}) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.has("intent") === true;
+  return (
+    <Form method="post" noValidate className="moderate-form" aria-labelledby="moderate-heading">
+      <h2 id="moderate-heading">Moderate</h2>
+      <FormError message={answer?.formError} />
+      <TextField
+        id="moderate-reason"
+        label="Reason"
+        name="reason"
+        hint="Optional. It goes in the moderation log, and to the author when their post is hidden."
+        maxLength={REASON_MAX}
+        defaultValue={answer?.values.reason}
+        errors={answer?.errors.reason}
+      />
+      <div className="decision-buttons">
+        {post.status === "published" ? (
+          <button type="submit" name="intent" value="hide" className="button--danger" disabled={busy}>
+            Hide
+          </button>
+        ) : post.status === "hidden" ? (
+          <button type="submit" name="intent" value="restore" disabled={busy}>
+            Restore
+          </button>
+        ) : null}
+        <button
+          type="submit"
+          name="intent"
+          value={post.locked ? "unlock" : "lock"}
+          className="button--secondary"
+          disabled={busy}
+        >
+          {post.locked ? "Unlock" : "Lock"}
+        </button>
+        <button
+          type="submit"
+          name="intent"
+          value={post.pinned ? "unpin" : "pin"}
+          className="button--secondary"
+          disabled={busy}
+        >
+          {post.pinned ? "Unpin" : "Pin"}
+        </button>
+      </div>
+    </Form>
   );
 }
 

@@ -24,7 +24,14 @@ async function loadEditablePost(request: Request, postIdParameter: string | unde
   const postId = parseId(postIdParameter);
   invariantResponse(postId, "There is no such post.", { status: 404 });
   const post = await getPostForEditing(postId);
-  invariantResponse(post && post.status !== "removed", "There is no such post.", { status: 404 });
+  // Published posts, and held ones while they wait; a removed one is gone, a hidden one is the moderators' to restore.
+  invariantResponse(
+    post && (post.status === "published" || post.status === "pending"),
+    "There is no such post.",
+    {
+      status: 404,
+    },
+  );
   invariantResponse(can(user, "edit", post), "You can only edit your own posts.", { status: 403 });
   return { user, post };
 }

@@ -179,6 +179,10 @@ export default function Settings() {
             <li>
               <Link to="/mod/log">Moderation log</Link>: every moderation action, who took it and why.
             </li>
+            <li>
+              <Link to="/mod/users">Members</Link>: suspend, ban or restore a member
+              {isAdmin ? ", and change roles" : ""}.
+            </li>
             {isAdmin ? (
               <>
                 <li>

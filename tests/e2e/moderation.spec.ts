@@ -179,3 +179,16 @@ test("the admin's site settings show the moderation policy", async ({ page }) =>
   await expect(page.getByRole("button", { name: "Save policy" })).toBeVisible();
   await expectAccessible(page);
 });
+
+test("a moderator finds a member on /mod/users, with the Suspend, Ban and Restore controls", async ({
+  page,
+}) => {
+  await logInAs(page, demoMembers.dev, "/mod/users");
+  await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
+  await page.getByLabel("Search members").fill("tomas");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page.getByRole("link", { name: "Tomás Reyes" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Suspend" }).first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Ban" }).first()).toBeVisible();
+  await expectAccessible(page);
+});

@@ -10,13 +10,16 @@ import { startSession } from "~/lib/session.server";
 import { saveModerationPolicy } from "~/models/settings.server";
 import * as adminSettings from "~/routes/admin.settings";
 import * as commentEdit from "~/routes/comments.$commentId.edit";
+import * as commentFlag from "~/routes/comments.$commentId.flag";
 import * as forgotPassword from "~/routes/forgot-password";
 import * as join from "~/routes/join";
 import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import * as moderationQueue from "~/routes/mod._index";
+import * as members from "~/routes/mod.users";
 import * as thread from "~/routes/posts.$postId.($slug)";
 import * as postEdit from "~/routes/posts.$postId.edit";
+import * as postFlag from "~/routes/posts.$postId.flag";
 import * as newPost from "~/routes/posts.new";
 import * as resetPassword from "~/routes/reset-password";
 import * as settings from "~/routes/settings";
@@ -74,7 +77,7 @@ let sequence = 0;
 const unique = () => `${process.pid.toString(36)}-${++sequence}`;
 const key = () => `matrix-key-${unique()}-abcdefgh`;
 
-/** One row per route module with an action, named as the file is. */
+/** One row per route module with an action, named as the file is ("file#intent" for more rows of one action). */
 const matrix: Record<string, Entry> = {
   join: {
     action: join.action,
@@ -155,6 +158,25 @@ const matrix: Record<string, Entry> = {
     }),
     expected: signedIn("allowed"),
   },
+  // The thread's moderation controls share its action.
+  "posts.$postId.($slug)#hide": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}`,
+      params: { postId: String(world.post.id) },
+      fields: { intent: "hide", reason: "Matrix check" },
+    }),
+    expected: signedIn("forbidden"),
+  },
+  "posts.$postId.($slug)#lock": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}`,
+      params: { postId: String(world.post.id) },
+      fields: { intent: "lock", reason: "" },
+    }),
+    expected: signedIn("forbidden"),
+  },
   "posts.$postId.edit": {
     action: postEdit.action,
     request: (world) => ({
@@ -185,6 +207,33 @@ const matrix: Record<string, Entry> = {
     request: (world) => ({
       path: "/mod",
       fields: { intent: "approve", kind: "comment", id: String(world.heldComment.id), reason: "" },
+    }),
+    expected: signedIn("forbidden"),
+  },
+  "posts.$postId.flag": {
+    action: postFlag.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}/flag`,
+      params: { postId: String(world.post.id) },
+      fields: { reason: "off_topic", note: "" },
+    }),
+    // Nobody flags their own post.
+    expected: { ...signedIn("allowed"), author: "forbidden" },
+  },
+  "comments.$commentId.flag": {
+    action: commentFlag.action,
+    request: (world) => ({
+      path: `/comments/${world.comment.id}/flag`,
+      params: { commentId: String(world.comment.id) },
+      fields: { reason: "inappropriate", note: "" },
+    }),
+    expected: { ...signedIn("allowed"), author: "forbidden" },
+  },
+  "mod.users": {
+    action: members.action,
+    request: (world) => ({
+      path: "/mod/users",
+      fields: { intent: "suspend", userId: String(world.author.id), reason: "Matrix check", until: "" },
     }),
     expected: signedIn("forbidden"),
   },
@@ -257,7 +306,7 @@ describe("the authorization matrix", () => {
       )
       .map((file) => file.replace(/\.tsx?$/, ""))
       .sort();
-    expect(withAction).toEqual(Object.keys(matrix).sort());
+    expect(withAction).toEqual([...new Set(Object.keys(matrix).map((name) => name.split("#")[0]!))].sort());
   });
 
   for (const [route, entry] of Object.entries(matrix)) {

@@ -69,6 +69,7 @@ export async function createPost(
   const title = overrides.title ?? `A post about working together ${next()}`;
   const body = overrides.body ?? "What worked for our libraries.";
   const createdAt = overrides.createdAt ?? new Date();
+  const published = (overrides.status ?? "published") === "published";
   return getDb().transaction(async (tx) => {
     const [post] = await tx
       .insert(posts)
@@ -88,8 +89,11 @@ export async function createPost(
     for (const name of overrides.tags ?? []) {
       const [tag] = await tx
         .insert(tags)
-        .values({ name })
-        .onConflictDoUpdate({ target: tags.name, set: { postCount: sql`${tags.postCount} + 1` } })
+        .values({ name, postCount: published ? 1 : 0 })
+        .onConflictDoUpdate({
+          target: tags.name,
+          set: { postCount: sql`${tags.postCount} + ${published ? 1 : 0}` },
+        })
         .returning({ id: tags.id });
       await tx.insert(postTags).values({ postId: post!.id, tagId: tag!.id });
     }
