@@ -24,6 +24,12 @@ export const SITE_NAME = "Crosswalk";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  {
+    rel: "alternate",
+    type: "application/atom+xml",
+    title: "Crosswalk: latest discussions",
+    href: "/feed.xml",
+  },
 ];
 
 export const meta: MetaFunction = () => [
@@ -99,6 +105,23 @@ function AccountNav() {
   );
 }
 
+/** The search box in the header; the search page has its own form, so it shows none there. */
+function HeaderSearch() {
+  const location = useLocation();
+  if (location.pathname === "/search") return null;
+  return (
+    <form role="search" action="/search" method="get" className="header-search">
+      <label htmlFor="header-search-q" className="visually-hidden">
+        Search the forum
+      </label>
+      <input id="header-search-q" type="search" name="q" maxLength={200} />
+      <button type="submit" className="button--header">
+        Search
+      </button>
+    </form>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   return (
@@ -127,6 +150,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </li>
               </ul>
             </nav>
+            <HeaderSearch />
             <nav aria-label="Account">
               <AccountNav />
             </nav>

@@ -1,4 +1,4 @@
-import { Link } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { MouseEvent, ReactNode } from "react";
 import type { UserRole } from "~/db/schema";
 import type { CommentNode } from "~/lib/comment-tree";
@@ -15,6 +15,13 @@ type TreeProps = {
   viewer: Viewer;
   /** False on a locked thread: no Reply controls. */
   canReply: boolean;
+  /** The ids of the comments the viewer marked Helpful. */
+  votedCommentIds: ReadonlySet<number>;
+  /** The thread is a Question: its comments can be accepted answers. */
+  isQuestion: boolean;
+  /** The viewer may accept an answer here (the asker or a moderator, on a published question). */
+  canAccept: boolean;
+  acceptedCommentId: number | null;
   /** With JavaScript: open the inline reply form under a comment instead of following the link. */
   onReply: (commentId: number) => void;
   /** The inline reply form to show under a comment, if it is the one being answered. */
@@ -41,6 +48,10 @@ function CommentView({
   now,
   viewer,
   canReply,
+  votedCommentIds,
+  isQuestion,
+  canAccept,
+  acceptedCommentId,
   onReply,
 }: TreeProps & { node: CommentNode<ThreadComment> }) {
   const { comment, inReplyTo } = node;
@@ -53,6 +64,8 @@ function CommentView({
     );
   }
   const pending = comment.status === "pending";
+  const approved = comment.status === "approved";
+  const accepted = isQuestion && approved && comment.id === acceptedCommentId;
   const openInline = (event: MouseEvent) => {
     if (!viewer || event.metaKey || event.ctrlKey || event.shiftKey) return;
     event.preventDefault();
@@ -62,7 +75,7 @@ function CommentView({
     <article
       id={anchor}
       tabIndex={-1}
-      className={pending ? "comment comment--pending" : "comment"}
+      className={pending ? "comment comment--pending" : accepted ? "comment comment--accepted" : "comment"}
       // Named "Reply by …", not "Comment by …": a label containing "Comment" would
       // also answer getByLabel("Comment"), the name of the reply box.
       aria-label={`Reply by ${comment.authorDisplayName}`}
@@ -87,6 +100,12 @@ function CommentView({
             )}
           </>
         ) : null}
+        {accepted ? (
+          <>
+            {" · "}
+            <span className="accepted-badge">Accepted answer</span>
+          </>
+        ) : null}
         {inReplyTo ? (
           <span className="comment__in-reply-to">
             {" "}
@@ -97,6 +116,24 @@ function CommentView({
       {pending ? <p className="notice">Your comment is awaiting moderation.</p> : null}
       {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+      {approved ? (
+        <HelpfulControl
+          kind="comment"
+          id={comment.id}
+          count={comment.helpfulCount}
+          pressed={votedCommentIds.has(comment.id)}
+          canMark={Boolean(viewer) && viewer?.id !== comment.authorId}
+        />
+      ) : null}
+      {canAccept && approved ? (
+        <Form method="post" className="accept-form" preventScrollReset>
+          <input type="hidden" name="intent" value={accepted ? "unaccept" : "accept"} />
+          <input type="hidden" name="commentId" value={comment.id} />
+          <button type="submit" className="button--secondary">
+            {accepted ? "Remove acceptance" : "Accept answer"}
+          </button>
+        </Form>
+      ) : null}
       <p className="comment__actions">
         {canReply && !pending ? (
           <Link
@@ -116,5 +153,47 @@ function CommentView({
         ) : null}
       </p>
     </article>
+  );
+}
+
+/**
+ * The Helpful mark of a post or comment: a button with its count for members
+ * other than the author (a plain POST form, so it works without JavaScript),
+ * the count alone for everyone else once someone found it helpful.
+ */
+export function HelpfulControl({
+  kind,
+  id,
+  count,
+  pressed,
+  canMark,
+}: {
+  kind: "post" | "comment";
+  id: number;
+  count: number;
+  pressed: boolean;
+  canMark: boolean;
+}) {
+  if (!canMark) {
+    return count > 0 ? <p className="helpful helpful--count">{count} found this helpful</p> : null;
+  }
+  return (
+    <Form method="post" className="helpful" preventScrollReset>
+      <input type="hidden" name="intent" value="helpful" />
+      <input type="hidden" name="kind" value={kind} />
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="helpful" value={pressed ? "false" : "true"} />
+      <button
+        type="submit"
+        className={
+          pressed
+            ? "button--secondary helpful__button helpful__button--on"
+            : "button--secondary helpful__button"
+        }
+        aria-pressed={pressed}
+      >
+        Helpful · {count}
+      </button>
+    </Form>
   );
 }

@@ -54,7 +54,7 @@ function DecisionsChart({ days }: { days: ModerationStats["decisionsPerDay"] }) 
   );
 }
 
-/** The moderators' overview at the top of /mod. */
+/** The moderators' overview, at the foot of /mod (the queue itself comes first). */
 export function ModerationDashboard({ stats }: { stats: ModerationStats }) {
   return (
     <section className="dashboard" aria-labelledby="dashboard-heading">

@@ -40,8 +40,10 @@ export function PostSummary({ post, now }: { post: PostSummaryData; now: Date })
       {post.tags.length > 0 ? (
         <ul className="tag-list" aria-label="Tags">
           {post.tags.map((tag) => (
-            <li key={tag} className="tag">
-              {tag}
+            <li key={tag}>
+              <Link to={`/tags/${tag}`} className="tag">
+                {tag}
+              </Link>
             </li>
           ))}
         </ul>

@@ -20,3 +20,12 @@ export function can(user: Actor, _action: ContentAction, content: { authorId: nu
   if (!user) return false;
   return user.id === content.authorId || hasRole(user, "moderator");
 }
+
+/** Whether `actor` may choose the accepted answer of a post by `authorId`. */
+export function canAcceptAnswer(
+  actor: { id: number; role: UserRole } | null | undefined,
+  post: { authorId: number; kind: string },
+) {
+  if (!actor || post.kind !== "question") return false;
+  return actor.id === post.authorId || hasRole(actor, "moderator");
+}

@@ -28,7 +28,8 @@ export async function remindModeratorsOfWaitingItems(): Promise<number> {
       sql`select count(*)::int as count, min(created_at)::text as oldest from (
             select ${posts.createdAt} as created_at from ${posts} where ${posts.status} = 'pending'
             union all
-            select ${comments.createdAt} from ${comments} where ${comments.status} = 'pending'
+            select ${comments.createdAt} from ${comments} join ${posts} on ${posts.id} = ${comments.postId}
+            where ${comments.status} = 'pending' and ${posts.status} <> 'removed'
           ) as waiting
           where created_at < now() - make_interval(hours => ${STALE_AFTER_HOURS})`,
       tx,

@@ -21,7 +21,8 @@ export async function getModerationStats(): Promise<ModerationStats> {
     from (
       select created_at from posts where status = 'pending'
       union all
-      select created_at from comments where status = 'pending'
+      select c.created_at from comments c join posts p on p.id = c.post_id
+      where c.status = 'pending' and p.status <> 'removed'
     ) as waiting`);
 
   const perDay = await executeRows<{ day: string; count: number }>(sql`

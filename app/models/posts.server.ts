@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { posts, users, type PostKind } from "~/db/schema";
-import type { Cursor } from "~/lib/cursor";
+import { and, asc, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { posts, tags, users, type PostKind } from "~/db/schema";
+import { isHelpfulCursor, type ListCursor } from "~/lib/cursor";
 import { getDb } from "~/lib/db.server";
 
 export const POSTS_PER_PAGE = 20;
@@ -8,7 +9,7 @@ export const POSTS_PER_PAGE = 20;
 export const MAX_PINNED_POSTS = 5;
 
 // Microsecond text of a timestamptz in UTC: the keyset value of a cursor.
-const cursorTimestamp = (column: SQL | typeof posts.lastActivityAt) =>
+const cursorTimestamp = (column: SQL | PgColumn) =>
   sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
@@ -39,27 +40,88 @@ const listColumns = {
   lastActivityAt: posts.lastActivityAt,
   createdAt: posts.createdAt,
   activityKey: cursorTimestamp(posts.lastActivityAt),
+  createdKey: cursorTimestamp(posts.createdAt),
   tags: postTagNames,
   ...authorColumns,
 };
 
+/** The orders of the public post lists (SPEC: ?sort=). */
+export const postSorts = ["active", "new", "top", "unanswered"] as const;
+export type PostSort = (typeof postSorts)[number];
+
+export function isPostSort(value: string): value is PostSort {
+  return (postSorts as readonly string[]).includes(value);
+}
+
+/** How far back the "top" sort looks (?period=); "month" unless asked. */
+export const topPeriods = ["week", "month", "year", "all"] as const;
+export type TopPeriod = (typeof topPeriods)[number];
+
+export function isTopPeriod(value: string): value is TopPeriod {
+  return (topPeriods as readonly string[]).includes(value);
+}
+
+// Postgres intervals, passed as parameters: never spliced into the SQL.
+const periodIntervals: Record<Exclude<TopPeriod, "all">, string> = {
+  week: "7 days",
+  month: "1 month",
+  year: "1 year",
+};
+
+/** A post carries the tag called `name`: an indexed probe of post_tags, no row duplication. */
+const hasTag = (name: string) => sql`exists (
+  select 1 from post_tags pt join tags t on t.id = pt.tag_id
+  where pt.post_id = "posts"."id" and t.name = ${name})`;
+
 /**
- * Published posts, newest activity first, a page at a time by keyset. With
- * `excludePinned` the pinned posts are left out of every page, for a list
+ * Published posts a page at a time by keyset (never OFFSET), in one of the
+ * list orders, each a total order ending in id so no two posts tie:
+ *
+ * - active: (last_activity_at desc, id desc);
+ * - new: (created_at desc, id desc);
+ * - unanswered: questions with no accepted answer and no approved reply, as new;
+ * - top: created within `period`, (helpful_count desc, id desc).
+ *
+ * A timestamp sort takes and gives a timestamp cursor, "top" a helpful-count
+ * cursor; a cursor of the other kind is refused (the route answers 400 first).
+ * Posts written between two page views sort before any cursor handed out
+ * (newest activity, newest creation, or the highest id among equal counts),
+ * so they never push an older post into a repeat or a gap.
+ *
+ * With `excludePinned` the pinned posts are left out of every page, for a list
  * that shows them above its first page (listPinnedPosts): a filter on the
  * same partial index, so no post repeats and the keyset stays whole.
  */
 export async function listLatestPosts({
   kind,
+  tag,
+  sort = "active",
+  period = "month",
   cursor,
   excludePinned = false,
   limit = POSTS_PER_PAGE,
 }: {
   kind?: PostKind;
-  cursor?: Cursor | null;
+  tag?: string;
+  sort?: PostSort;
+  period?: TopPeriod;
+  cursor?: ListCursor | null;
   excludePinned?: boolean;
   limit?: number;
 }) {
+  if (cursor && isHelpfulCursor(cursor) !== (sort === "top")) {
+    throw new Error(
+      `A ${isHelpfulCursor(cursor) ? "top" : "timestamp"} cursor cannot page the "${sort}" list.`,
+    );
+  }
+  const timeColumn = sort === "active" ? posts.lastActivityAt : posts.createdAt;
+  let keyset: SQL | undefined;
+  if (cursor && isHelpfulCursor(cursor)) {
+    keyset = sql`(${posts.helpfulCount}, ${posts.id}) < (${cursor.helpful}, ${cursor.id})`;
+  } else if (cursor) {
+    keyset = sql`(${timeColumn}, ${posts.id}) < (${cursor.at}::timestamptz, ${cursor.id})`;
+  }
+
   const rows = await getDb()
     .select(listColumns)
     .from(posts)
@@ -68,20 +130,49 @@ export async function listLatestPosts({
       and(
         eq(posts.status, "published"),
         kind ? eq(posts.kind, kind) : undefined,
-        excludePinned ? eq(posts.pinned, false) : undefined,
-        cursor
-          ? sql`(${posts.lastActivityAt}, ${posts.id}) < (${cursor.at}::timestamptz, ${cursor.id})`
+        tag === undefined ? undefined : hasTag(tag),
+        sort === "unanswered"
+          ? and(eq(posts.kind, "question"), isNull(posts.acceptedCommentId), eq(posts.commentCount, 0))
           : undefined,
+        sort === "top" && period !== "all"
+          ? sql`${posts.createdAt} >= now() - ${periodIntervals[period]}::interval`
+          : undefined,
+        excludePinned ? eq(posts.pinned, false) : undefined,
+        keyset,
       ),
     )
-    .orderBy(desc(posts.lastActivityAt), desc(posts.id))
+    .orderBy(...(sort === "top" ? [desc(posts.helpfulCount)] : [desc(timeColumn)]), desc(posts.id))
     .limit(limit + 1);
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const nextCursor: Cursor | null =
-    rows.length > limit && last ? { at: last.activityKey, id: last.id } : null;
+  let nextCursor: ListCursor | null = null;
+  if (rows.length > limit && last) {
+    nextCursor =
+      sort === "top"
+        ? { helpful: last.helpfulCount, id: last.id }
+        : { at: sort === "active" ? last.activityKey : last.createdKey, id: last.id };
+  }
   return { posts: page, nextCursor };
+}
+
+/** Tags on at least one published post, most used first, then by name. */
+export async function listTags() {
+  return getDb()
+    .select({ name: tags.name, description: tags.description, postCount: tags.postCount })
+    .from(tags)
+    .where(gt(tags.postCount, 0))
+    .orderBy(desc(tags.postCount), asc(tags.name));
+}
+
+/** A tag by its name, or undefined. */
+export async function getTag(name: string) {
+  const [tag] = await getDb()
+    .select({ name: tags.name, description: tags.description, postCount: tags.postCount })
+    .from(tags)
+    .where(eq(tags.name, name))
+    .limit(1);
+  return tag;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { eq, or, sql } from "drizzle-orm";
-import { users, type LibraryType, type UserRole } from "~/db/schema";
+import { moderationActions, users, type LibraryType, type UserRole } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { deleteUserSessions } from "./sessions.server";
 
@@ -122,12 +122,30 @@ export async function changePasswordHash(userId: number, passwordHash: string, k
   });
 }
 
-/** Changes a member's role by e-mail; undefined when there is no such account. */
+/**
+ * Changes a member's role by e-mail (the command-line tool); undefined when
+ * there is no such account. Logged like a change made at /mod/users, with no actor.
+ */
 export async function setRoleByEmail(email: string, role: UserRole) {
-  const [row] = await getDb()
-    .update(users)
-    .set({ role, updatedAt: sql`now()` })
-    .where(sql`lower(${users.email}) = lower(${email})`)
-    .returning({ id: users.id, username: users.username, role: users.role });
-  return row;
+  return getDb().transaction(async (tx) => {
+    const [before] = await tx
+      .select({ id: users.id, role: users.role })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`)
+      .for("update");
+    if (!before) return undefined;
+    const [row] = await tx
+      .update(users)
+      .set({ role, updatedAt: sql`now()` })
+      .where(eq(users.id, before.id))
+      .returning({ id: users.id, username: users.username, role: users.role });
+    await tx.insert(moderationActions).values({
+      actorId: null,
+      action: "change_role",
+      targetUserId: before.id,
+      reason: "Changed from the command line",
+      details: { from: before.role, to: role, via: "cli" },
+    });
+    return row;
+  });
 }

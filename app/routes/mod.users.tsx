@@ -379,7 +379,7 @@ export default function Members() {
           errors={errors.status}
         />
         <div className="log-filters__actions">
-          <button type="submit">Search</button>
+          <button type="submit">Find members</button>
           {searched ? <Link to="/mod/users">Show everyone</Link> : null}
         </div>
       </Form>

@@ -17,7 +17,7 @@ import {
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { CommentForm } from "~/components/comment-form";
-import { CommentTree } from "~/components/comment-tree";
+import { CommentTree, HelpfulControl } from "~/components/comment-tree";
 import { FormError, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { RelativeTime } from "~/components/relative-time";
@@ -25,7 +25,7 @@ import { getOptionalUser, requireUser } from "~/lib/auth.server";
 import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
-import { can, hasRole } from "~/lib/permissions";
+import { can, canAcceptAnswer, hasRole } from "~/lib/permissions";
 import { postKindLabels } from "~/lib/post-kinds";
 import {
   consumeRateLimit,
@@ -37,6 +37,12 @@ import { randomToken } from "~/lib/secrets.server";
 import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
 import { listThreadComments } from "~/models/comments.server";
 import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
+import {
+  listViewerVotes,
+  setAcceptedAnswer,
+  toggleHelpful,
+  type SetAcceptedAnswerResult,
+} from "~/models/reactions.server";
 import type { SessionUser } from "~/models/sessions.server";
 import {
   moderatePost,
@@ -46,7 +52,17 @@ import {
 import { createComment, type CreateCommentResult } from "~/models/writing.server";
 
 export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
-  return [{ title: data ? `${data.post.title} · Crosswalk` : "Not found · Crosswalk" }];
+  if (!data) return [{ title: "Not found · Crosswalk" }];
+  return [
+    { title: `${data.post.title} · Crosswalk` },
+    {
+      tagName: "link",
+      rel: "alternate",
+      type: "application/atom+xml",
+      title: `Replies to “${data.post.title}”`,
+      href: `/posts/${data.post.id}/feed.xml`,
+    },
+  ];
 }
 
 async function loadPost(postIdParameter: string | undefined, viewer: SessionUser | null) {
@@ -69,6 +85,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? { ...comment, authorId: 0, authorUsername: "", authorDisplayName: "[deleted]", bodyHtml: "" }
       : comment,
   );
+  // The viewer's own Helpful marks in this thread: one query, whatever the number of comments.
+  const viewerVotes = user ? await listViewerVotes(post.id, user.id) : { post: false, commentIds: [] };
+  const accepted =
+    post.kind === "question" && post.acceptedCommentId !== null
+      ? visible.find(
+          (comment) =>
+            comment.id === post.acceptedCommentId && comment.status === "approved" && !comment.deletedAt,
+        )
+      : undefined;
   const replyToId = parseId(new URL(request.url).searchParams.get("replyTo") ?? undefined);
   const replyTo = visible.find(
     (comment) => comment.id === replyToId && comment.status === "approved" && !comment.deletedAt,
@@ -79,6 +104,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     replyTargets: Object.fromEntries(visible.map((comment) => [comment.id, comment.authorDisplayName])),
     replyTo: replyTo ? { id: replyTo.id, name: replyTo.authorDisplayName } : null,
     viewer: user ? { id: user.id, role: user.role } : null,
+    viewerVotes,
+    acceptedAnswer: accepted
+      ? {
+          id: accepted.id,
+          authorUsername: accepted.authorUsername,
+          authorDisplayName: accepted.authorDisplayName,
+          bodyHtml: accepted.bodyHtml,
+        }
+      : null,
     submissionKey: randomToken(),
     flagged: new URL(request.url).searchParams.get("flagged") === "1",
     now: new Date(),
@@ -112,7 +146,35 @@ const refusals: Record<
 };
 
 // The reply form sends no intent; the buttons of the Moderate form each send theirs.
-const intentField = z.enum(["comment", ...threadModerationActions]).default("comment");
+const intentField = z
+  .enum(["comment", "helpful", "accept", "unaccept", ...threadModerationActions])
+  .default("comment");
+
+const helpfulSchema = z.object({
+  kind: z.enum(["post", "comment"]),
+  id: z.coerce.number().int().positive().max(2_147_483_647),
+  // The state the button asks for; without it the mark toggles.
+  helpful: z.enum(["true", "false"]).optional(),
+});
+const acceptSchema = z.object({
+  commentId: z.coerce.number().int().positive().max(2_147_483_647),
+});
+const unacceptSchema = z.object({
+  commentId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+});
+
+const acceptRefusals: Record<
+  Exclude<SetAcceptedAnswerResult, { ok: true }>["reason"],
+  { status: number; message: string }
+> = {
+  "post-not-found": { status: 404, message: "There is no such post. It may have been removed." },
+  "not-question": { status: 403, message: "Only a question can have an accepted answer." },
+  forbidden: { status: 403, message: "Only the person who asked, or a moderator, may accept an answer." },
+  "comment-not-found": {
+    status: 404,
+    message: "That comment is not in this thread, or it was deleted or removed.",
+  },
+};
 
 const REASON_MAX = 500;
 const moderateSchema = z.object({
@@ -131,6 +193,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = intentField.safeParse(formData.get("intent") ?? undefined);
   invariantResponse(intent.success, "Unknown action.");
   if (intent.data === "comment") return commentAction(user, params.postId, formData);
+  if (intent.data === "helpful") return helpfulAction(user, params.postId, formData);
+  if (intent.data === "accept" || intent.data === "unaccept") {
+    return acceptAction(user, params.postId, intent.data, formData);
+  }
 
   invariantResponse(hasRole(user, "moderator"), "Only moderators may do that.", { status: 403 });
   const post = await loadPost(params.postId, user);
@@ -161,6 +227,53 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   // A hidden post stays readable by moderators, so every action lands back on the thread.
   return redirect(`/posts/${post.id}/${post.slug}`);
+}
+
+async function helpfulAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
+  const post = await loadPost(postIdParameter, user);
+  const parsed = helpfulSchema.safeParse(Object.fromEntries(formData));
+  invariantResponse(parsed.success, "Say what to mark as helpful.");
+  const { kind, id, helpful } = parsed.data;
+  const result = await toggleHelpful({
+    userId: user.id,
+    target: { kind, id },
+    on: helpful === undefined ? undefined : helpful === "true",
+    postId: post.id,
+  });
+  if (!result.ok) {
+    invariantResponse(result.reason !== "own", `You can't mark your own ${kind} as helpful.`, {
+      status: 403,
+    });
+    invariantResponse(false, `There is no such ${kind} in this thread. It may have been removed.`, {
+      status: 404,
+    });
+  }
+  const anchor = kind === "post" ? "post-title" : `comment-${id}`;
+  return redirect(`/posts/${post.id}/${post.slug}#${anchor}`);
+}
+
+async function acceptAction(
+  user: SessionUser,
+  postIdParameter: string | undefined,
+  intent: "accept" | "unaccept",
+  formData: FormData,
+) {
+  const post = await loadPost(postIdParameter, user);
+  const parsed = (intent === "accept" ? acceptSchema : unacceptSchema).safeParse(
+    Object.fromEntries(formData),
+  );
+  invariantResponse(parsed.success, "Say which comment to accept.");
+  const commentId = parsed.data.commentId;
+  const result = await setAcceptedAnswer({
+    postId: post.id,
+    commentId: intent === "accept" ? commentId! : null,
+    actor: user,
+  });
+  if (!result.ok) {
+    const refusal = acceptRefusals[result.reason];
+    invariantResponse(false, refusal.message, { status: refusal.status });
+  }
+  return redirect(`/posts/${post.id}/${post.slug}${commentId ? `#comment-${commentId}` : ""}`);
 }
 
 async function commentAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
@@ -216,8 +329,21 @@ export function shouldRevalidate({ actionStatus, defaultShouldRevalidate }: Shou
 }
 
 export default function Thread() {
-  const { post, comments, replyTargets, replyTo, viewer, submissionKey, flagged, now } =
-    useLoaderData<typeof loader>();
+  const {
+    post,
+    comments,
+    replyTargets,
+    replyTo,
+    viewer,
+    viewerVotes,
+    acceptedAnswer,
+    submissionKey,
+    flagged,
+    now,
+  } = useLoaderData<typeof loader>();
+  const votedCommentIds = new Set(viewerVotes.commentIds);
+  const isQuestion = post.kind === "question";
+  const canAccept = post.status === "published" && canAcceptAnswer(viewer, post);
   const answer = useActionData<typeof action>() as CommentActionData | ModerateActionData | undefined;
   const actionData = answer?.form === "comment" ? answer : undefined;
   const location = useLocation();
@@ -336,6 +462,25 @@ export default function Thread() {
       ) : null}
       {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+      <HelpfulControl
+        kind="post"
+        id={post.id}
+        count={post.helpfulCount}
+        pressed={viewerVotes.post}
+        canMark={Boolean(viewer) && viewer?.id !== post.authorId && post.status === "published"}
+      />
+      {acceptedAnswer ? (
+        <section className="accepted-answer" aria-labelledby="accepted-answer-heading">
+          <h2 id="accepted-answer-heading">Accepted answer</h2>
+          <p className="comment__meta">
+            <Link to={`/u/${acceptedAnswer.authorUsername}`}>{acceptedAnswer.authorDisplayName}</Link>
+            {" · "}
+            <a href={`#comment-${acceptedAnswer.id}`}>Go to the reply</a>
+          </p>
+          {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
+          <div className="prose" dangerouslySetInnerHTML={{ __html: acceptedAnswer.bodyHtml }} />
+        </section>
+      ) : null}
 
       <section className="replies" aria-labelledby="replies-heading">
         <h2 id="replies-heading">
@@ -347,6 +492,10 @@ export default function Thread() {
             now={now}
             viewer={viewer}
             canReply={canReply}
+            votedCommentIds={votedCommentIds}
+            isQuestion={isQuestion}
+            canAccept={canAccept}
+            acceptedCommentId={acceptedAnswer?.id ?? null}
             onReply={openInline}
             renderReplyForm={(commentId) =>
               viewer && inlineReplyTo === commentId ? (

@@ -186,7 +186,7 @@ test("a moderator finds a member on /mod/users, with the Suspend, Ban and Restor
   await logInAs(page, demoMembers.dev, "/mod/users");
   await expect(page.getByRole("heading", { level: 1, name: "Members" })).toBeVisible();
   await page.getByLabel("Search members").fill("tomas");
-  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("button", { name: "Find members" }).click();
   await expect(page.getByRole("link", { name: "Tomás Reyes" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Suspend" }).first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Ban" }).first()).toBeVisible();

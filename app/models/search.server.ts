@@ -1,0 +1,194 @@
+import { sql } from "drizzle-orm";
+import type { LibraryType, PostKind } from "~/db/schema";
+import { executeRows } from "~/lib/db.server";
+
+export const SEARCH_RESULTS_PER_PAGE = 20;
+
+/** A reply's match counts for a little less than the same match in the post itself. */
+const COMMENT_RANK_FACTOR = 0.8;
+
+/**
+ * A position in the ranked results: the last thread shown. The rank travels
+ * as Postgres's own text of a `real` (shortest exact form), so it compares
+ * equal to the rank the next query computes and no thread repeats or is lost.
+ */
+export type SearchCursor = { rank: string; id: number };
+
+export type SearchFilters = {
+  kind?: PostKind;
+  tag?: string;
+  libraryType?: LibraryType;
+};
+
+export type SearchResult = {
+  id: number;
+  kind: PostKind;
+  title: string;
+  slug: string;
+  commentCount: number;
+  lastActivityAt: Date;
+  tags: string[];
+  authorUsername: string;
+  authorDisplayName: string;
+  authorLibraryType: LibraryType;
+  /** Where the excerpt comes from: the post's own body or its best-matching approved reply. */
+  excerptSource: "post" | "comment";
+  /**
+   * HTML: the source markdown escaped (& < >) before ts_headline wrapped the
+   * matches in <mark>, so <mark> and </mark> are the only tags in it.
+   */
+  excerptHtml: string;
+};
+
+type Row = {
+  id: number;
+  kind: PostKind;
+  title: string;
+  slug: string;
+  comment_count: number;
+  last_activity_at: Date | string;
+  tags: string[];
+  author_username: string;
+  author_display_name: string;
+  author_library_type: LibraryType;
+  rank_key: string;
+  excerpt_source: "post" | "comment";
+  excerpt_html: string;
+};
+
+// Escapes markdown for HTML before it is headlined: the excerpt is shown as
+// HTML, and ts_headline copies the text it is given as it is.
+const escapedHtml = (column: string) =>
+  sql.raw(`replace(replace(replace(${column}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`);
+
+const HEADLINE_OPTIONS =
+  'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "';
+
+/**
+ * One page of threads matching `query` (websearch syntax: "phrases",
+ * -exclusions, or), best first. A thread matches on its published post
+ * (title weighted above body, through the stored vector) or on an approved,
+ * undeleted reply; its rank is the better of the two, a reply's scaled down.
+ * Only the stored tsvector columns are matched and ranked, through their GIN
+ * indexes; ts_headline runs on the page's rows alone. One statement.
+ */
+export async function searchThreads({
+  query,
+  filters = {},
+  cursor = null,
+  limit = SEARCH_RESULTS_PER_PAGE,
+}: {
+  query: string;
+  filters?: SearchFilters;
+  cursor?: SearchCursor | null;
+  limit?: number;
+}): Promise<{ results: SearchResult[]; nextCursor: SearchCursor | null }> {
+  const { kind, tag, libraryType } = filters;
+  const rows = await executeRows<Row>(sql`
+    with search_query as (
+      select websearch_to_tsquery('english', ${query}) as q
+    ),
+    hits as (
+      select p.id, ts_rank(p.search_vector, sq.q)::real as rank
+      from posts p, search_query sq
+      where p.status = 'published' and p.search_vector @@ sq.q
+      union all
+      select c.post_id as id, (max(ts_rank(c.search_vector, sq.q)) * ${COMMENT_RANK_FACTOR}::real)::real as rank
+      from comments c
+      join posts cp on cp.id = c.post_id and cp.status = 'published', search_query sq
+      where c.status = 'approved' and c.deleted_at is null and c.search_vector @@ sq.q
+      group by c.post_id
+    ),
+    ranked as (
+      select id, max(rank)::real as rank from hits group by id
+    ),
+    page as (
+      select r.id, r.rank
+      from ranked r
+      join posts p on p.id = r.id
+      join users u on u.id = p.author_id
+      where true
+        ${kind ? sql`and p.kind = ${kind}` : sql``}
+        ${libraryType ? sql`and u.library_type = ${libraryType}` : sql``}
+        ${
+          tag
+            ? sql`and exists (
+                select 1 from post_tags pt join tags t on t.id = pt.tag_id
+                where pt.post_id = p.id and t.name = ${tag})`
+            : sql``
+        }
+        ${cursor ? sql`and (r.rank, r.id) < (${cursor.rank}::real, ${cursor.id}::integer)` : sql``}
+      order by r.rank desc, r.id desc
+      limit ${limit + 1}
+    )
+    select
+      p.id, p.kind, p.title, p.slug, p.comment_count, p.last_activity_at,
+      array(
+        select t.name from post_tags pt join tags t on t.id = pt.tag_id
+        where pt.post_id = p.id order by t.name
+      ) as tags,
+      u.username as author_username,
+      u.display_name as author_display_name,
+      u.library_type as author_library_type,
+      page.rank::text as rank_key,
+      case when body_match.matched or best_comment.body_md is null then 'post' else 'comment' end
+        as excerpt_source,
+      case
+        when body_match.matched or best_comment.body_md is null
+          then ts_headline('english', ${escapedHtml("p.body_md")}, sq.q, ${HEADLINE_OPTIONS})
+        else ts_headline('english', ${escapedHtml("best_comment.body_md")}, sq.q, ${HEADLINE_OPTIONS})
+      end as excerpt_html
+    from page
+    join posts p on p.id = page.id
+    join users u on u.id = p.author_id
+    cross join search_query sq
+    -- Whether the body itself matched, read from the stored vector's B-weighted lexemes.
+    cross join lateral (select ts_filter(p.search_vector, '{b}') @@ sq.q as matched) body_match
+    left join lateral (
+      select c.body_md from comments c
+      where c.post_id = p.id and c.status = 'approved' and c.deleted_at is null
+        and c.search_vector @@ sq.q
+      order by ts_rank(c.search_vector, sq.q) desc, c.id
+      limit 1
+    ) best_comment on not body_match.matched
+    order by page.rank desc, page.id desc
+  `);
+
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    results: page.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      title: row.title,
+      slug: row.slug,
+      commentCount: row.comment_count,
+      lastActivityAt: new Date(row.last_activity_at),
+      tags: row.tags,
+      authorUsername: row.author_username,
+      authorDisplayName: row.author_display_name,
+      authorLibraryType: row.author_library_type,
+      excerptSource: row.excerpt_source,
+      excerptHtml: row.excerpt_html,
+    })),
+    nextCursor: rows.length > limit && last ? { rank: last.rank_key, id: last.id } : null,
+  };
+}
+
+// Postgres's text of a finite, non-negative real: "0.0607927", "6.0792704e-05".
+const RANK_PATTERN = /^\d{1,10}(\.\d{1,12})?(e[+-]?\d{1,2})?$/;
+
+export function encodeSearchCursor(cursor: SearchCursor): string {
+  return Buffer.from(`${cursor.rank}|${cursor.id}`, "utf8").toString("base64url");
+}
+
+/** The cursor in a search's `?cursor=` parameter, or null when it is not one we made. */
+export function decodeSearchCursor(value: string): SearchCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) return null;
+  const parts = Buffer.from(value, "base64url").toString("utf8").split("|");
+  if (parts.length !== 2) return null;
+  const [rank, id] = parts as [string, string];
+  if (!RANK_PATTERN.test(rank) || !Number.isFinite(Number(rank))) return null;
+  if (!/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) return null;
+  return { rank, id: Number(id) };
+}
