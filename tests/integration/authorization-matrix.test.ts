@@ -43,6 +43,8 @@ type World = {
   post: Post;
   comment: Comment;
   heldComment: Comment;
+  question: Post;
+  answer: Comment;
 };
 
 type Entry = {
@@ -168,6 +170,26 @@ const matrix: Record<string, Entry> = {
     }),
     expected: signedIn("forbidden"),
   },
+  "posts.$postId.($slug)#helpful": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}`,
+      params: { postId: String(world.post.id) },
+      fields: { intent: "helpful", kind: "comment", id: String(world.comment.id), helpful: "true" },
+    }),
+    // Nobody marks their own comment helpful.
+    expected: { ...signedIn("allowed"), author: "forbidden" },
+  },
+  "posts.$postId.($slug)#accept": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.question.id}`,
+      params: { postId: String(world.question.id) },
+      fields: { intent: "accept", commentId: String(world.answer.id) },
+    }),
+    // Only the asker (the author here) and moderators choose the accepted answer.
+    expected: { ...signedIn("forbidden"), author: "allowed" },
+  },
   "posts.$postId.($slug)#lock": {
     action: thread.action,
     request: (world) => ({
@@ -261,8 +283,10 @@ async function buildWorld(): Promise<World> {
   const post = await createPost(author);
   const comment = await createComment(post, author);
   const heldComment = await createComment(post, member, { status: "pending" });
+  const question = await createPost(author, { kind: "question", title: "A question for the matrix" });
+  const answer = await createComment(question, member);
   // Log the suspended member in first, then suspend: their cookie must stop working.
-  return { author, member, moderator, admin, suspended, post, comment, heldComment };
+  return { author, member, moderator, admin, suspended, post, comment, heldComment, question, answer };
 }
 
 /** A digest of every row that matters, to prove a refused request changed nothing. */
