@@ -1,28 +1,19 @@
 import {
-  data,
   redirect,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
 } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, Notice, SelectField, TextAreaField, useFormKey } from "~/components/form";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { FlagForm, type FlagFormAnswer } from "~/components/flag-form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
-import {
-  consumeRateLimit,
-  refundRateLimit,
-  retryAfterSeconds,
-  tooManyRequestsMessage,
-} from "~/lib/rate-limit.server";
+import { submitFlag } from "~/lib/flag-submission.server";
 import { plainExcerpt } from "~/lib/text";
-import { parseForm, type FieldErrors } from "~/lib/validation";
 import {
   FLAG_NOTE_MAX,
   FLAGS_TO_HIDE,
-  flagContent,
-  flagFormSchema,
   flagReasonOptions,
   getFlaggableItem,
   type FlagResult,
@@ -62,50 +53,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type FlagData = { errors: FieldErrors; values: Record<string, string>; formError: string | null };
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, commentId, comment } = await loadFlaggableComment(request, params.commentId);
   invariantResponse(!comment.alreadyFlagged, refusals["already-flagged"].message, { status: 409 });
-  const parsed = parseForm(flagFormSchema, await request.formData());
-  if (!parsed.ok) {
-    return data<FlagData>({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
-  }
-
-  const rateSubject = String(user.id);
-  const { allowed, bucket } = await consumeRateLimit("flagsPerMember", rateSubject);
-  if (!allowed) {
-    return data<FlagData>(
-      {
-        errors: {},
-        values: { reason: parsed.data.reason, note: parsed.data.note },
-        formError: tooManyRequestsMessage(bucket, "You have sent a lot of flags today."),
-      },
-      { status: 429, headers: { "Retry-After": String(retryAfterSeconds(bucket)) } },
-    );
-  }
-  const result = await flagContent({
-    flaggerId: user.id,
-    target: { kind: "comment", id: commentId },
-    reason: parsed.data.reason,
-    note: parsed.data.note,
-  });
-  if (!result.ok) {
-    await refundRateLimit("flagsPerMember", rateSubject);
-    const refusal = refusals[result.reason];
-    throw new Response(refusal.message, {
-      status: refusal.status,
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-    });
-  }
+  const submitted = await submitFlag(request, user.id, { kind: "comment", id: commentId }, refusals);
+  if ("answer" in submitted) return submitted.answer;
+  const result = submitted.flagged;
   return redirect(`/posts/${result.postId}/${result.postSlug}?flagged=1#comment-${commentId}`);
 }
 
 export default function FlagComment() {
   const { item, alreadyFlagged, reasons, noteMax, flagsToHide } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as FlagData | undefined;
-  const formKey = useFormKey(actionData);
-  const sending = useNavigation().state === "submitting";
+  const actionData = useActionData<typeof action>() as FlagFormAnswer | undefined;
   return (
     <div className="composer">
       <h1>Flag this comment</h1>
@@ -113,38 +72,14 @@ export default function FlagComment() {
         A reply by {item.authorDisplayName} on <Link to={item.commentPath}>{item.postTitle}</Link>:
       </p>
       <blockquote>{item.excerpt}</blockquote>
-      {alreadyFlagged ? (
-        <Notice>You have already flagged this. A moderator will look at it.</Notice>
-      ) : (
-        <Form method="post" noValidate key={formKey}>
-          <p>
-            Tell the moderators what is wrong. Once {flagsToHide} members have flagged a comment, it is hidden
-            until a moderator has looked at it.
-          </p>
-          <FormError message={actionData?.formError} />
-          <SelectField
-            label="Reason"
-            name="reason"
-            options={reasons}
-            placeholder="Choose a reason"
-            required
-            defaultValue={actionData?.values.reason ?? ""}
-            errors={actionData?.errors.reason}
-          />
-          <TextAreaField
-            label="Note"
-            name="note"
-            rows={5}
-            maxLength={noteMax}
-            hint={`Optional, up to ${noteMax.toLocaleString("en-US")} characters. Needed when the reason is Other.`}
-            defaultValue={actionData?.values.note ?? ""}
-            errors={actionData?.errors.note}
-          />
-          <button type="submit" disabled={sending}>
-            Send flag
-          </button>
-        </Form>
-      )}
+      <FlagForm
+        noun="comment"
+        alreadyFlagged={alreadyFlagged}
+        reasons={reasons}
+        noteMax={noteMax}
+        flagsToHide={flagsToHide}
+        answer={actionData}
+      />
       <p>
         <Link to={item.commentPath}>Back to the comment</Link>
       </p>
