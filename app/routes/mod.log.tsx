@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { SelectField, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { Pager } from "~/components/pager";
 import { moderationActionKind } from "~/db/schema";
 import { requireRole } from "~/lib/auth.server";
 import { decodeCursor, encodeCursor } from "~/lib/cursor";
@@ -220,19 +221,14 @@ export default function ModerationLog() {
         </div>
       )}
 
-      {nextCursor || !isFirstPage ? (
-        <nav aria-label="Pagination" className="pager">
-          {!isFirstPage ? (
-            <Link to={`/mod/log${query.toString() ? `?${query}` : ""}`}>Newest actions</Link>
-          ) : null}
-          {nextCursor && !isFirstPage ? " · " : null}
-          {nextCursor ? (
-            <Link to={`/mod/log?${nextPage}`} rel="next">
-              Next page
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        first={
+          isFirstPage
+            ? null
+            : { href: `/mod/log${query.toString() ? `?${query}` : ""}`, label: "Newest actions" }
+        }
+        nextHref={nextCursor ? `/mod/log?${nextPage}` : null}
+      />
     </div>
   );
 }

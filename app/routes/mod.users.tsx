@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { CheckboxField, FormError, Notice, SelectField, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { Pager } from "~/components/pager";
 import { userRole, userStatus, type UserRole } from "~/db/schema";
 import { requireRole } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
@@ -408,19 +409,14 @@ export default function Members() {
         </ol>
       )}
 
-      {nextCursor || !isFirstPage ? (
-        <nav aria-label="Pagination" className="pager">
-          {!isFirstPage ? (
-            <Link to={`/mod/users${query.toString() ? `?${query}` : ""}`}>First page</Link>
-          ) : null}
-          {nextCursor && !isFirstPage ? " · " : null}
-          {nextCursor ? (
-            <Link to={`/mod/users?${nextPage}`} rel="next">
-              Next page
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager
+        first={
+          isFirstPage
+            ? null
+            : { href: `/mod/users${query.toString() ? `?${query}` : ""}`, label: "First page" }
+        }
+        nextHref={nextCursor ? `/mod/users?${nextPage}` : null}
+      />
     </div>
   );
 }
