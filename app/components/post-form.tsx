@@ -1,6 +1,7 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation } from "@remix-run/react";
 import { BODY_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN } from "~/lib/limits";
 import { postKindLabels, postKinds } from "~/lib/post-kinds";
+import type { SimilarPost } from "~/models/similar-posts.server";
 import { FormError, SelectField, TextAreaField, TextField } from "./form";
 
 export type PostFormValues = {
@@ -19,12 +20,28 @@ type Props = {
   previewHtml?: string | null;
   submitLabel: string;
   formKey: number;
+  /**
+   * Published posts with titles like this one, shown under Title. Leave it out
+   * (editing) and there is no such region at all.
+   */
+  similarPosts?: SimilarPost[];
+  /** Called with the title on every keystroke, for looking up similar posts as it changes. */
+  onTitleChange?: (title: string) => void;
 };
 
 const kindOptions = postKinds.map((kind) => ({ value: kind, label: postKindLabels[kind] }));
 
 /** The post composer: Title, Type, Body, Tags, with Preview beside the submit button. */
-export function PostForm({ values, errors, formError, previewHtml, submitLabel, formKey }: Props) {
+export function PostForm({
+  values,
+  errors,
+  formError,
+  previewHtml,
+  submitLabel,
+  formKey,
+  similarPosts,
+  onTitleChange,
+}: Props) {
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
   return (
@@ -40,7 +57,9 @@ export function PostForm({ values, errors, formError, previewHtml, submitLabel, 
           defaultValue={values.title}
           errors={errors.title}
           hint={`${TITLE_MIN}–${TITLE_MAX} characters. A question or a one-line summary works best.`}
+          onChange={onTitleChange ? (event) => onTitleChange(event.currentTarget.value) : undefined}
         />
+        {similarPosts ? <SimilarPosts posts={similarPosts} /> : null}
         <SelectField
           label="Type"
           name="kind"
@@ -87,5 +106,35 @@ export function PostForm({ values, errors, formError, previewHtml, submitLabel, 
         </section>
       ) : null}
     </>
+  );
+}
+
+/**
+ * Posts that may already cover what is being written. The live region stays in
+ * the page even when empty, so screen readers announce the list when it appears.
+ */
+function SimilarPosts({ posts }: { posts: SimilarPost[] }) {
+  return (
+    <div aria-live="polite">
+      {posts.length > 0 ? (
+        <section className="notice similar-posts" aria-labelledby="similar-posts-heading">
+          <h2 id="similar-posts-heading">Similar posts</h2>
+          <p>Someone may already have asked this. Take a look before you publish.</p>
+          <ul>
+            {posts.map((post) => (
+              <li key={post.id}>
+                <Link to={`/posts/${post.id}/${post.slug}`}>{post.title}</Link>
+                <span className="muted">
+                  {" "}
+                  · {postKindLabels[post.kind]} · {post.commentCount}{" "}
+                  {post.commentCount === 1 ? "reply" : "replies"}
+                  {post.hasAcceptedAnswer ? " · answered" : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef, useState } from "react";
 import { useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
@@ -21,7 +22,9 @@ import {
 } from "~/lib/rate-limit.server";
 import { randomToken } from "~/lib/secrets.server";
 import { formValues, parseForm, postSchema, type FieldErrors } from "~/lib/validation";
+import { findSimilarPosts, type SimilarPost } from "~/models/similar-posts.server";
 import { createPost } from "~/models/writing.server";
+import type { SimilarPostsAnswer } from "./posts.similar";
 
 export const meta: MetaFunction = () => [{ title: "Start a post · Crosswalk" }];
 
@@ -35,7 +38,12 @@ type ComposerData = {
   values: Record<string, string>;
   formError: string | null;
   previewHtml: string | null;
+  /** Only a preview looks these up: without JavaScript it is the one way to see them. */
+  similarPosts: SimilarPost[];
 };
+
+/** How long the title must rest before similar posts are looked up, so typing sends few requests. */
+const SIMILAR_POSTS_DELAY_MS = 300;
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -44,17 +52,22 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = formData.get("intent");
 
   if (intent === "preview") {
+    const similarPosts = await findSimilarPosts(values.title ?? "");
     // The preview renders only what could be saved: a longer body gets the same message as Publish.
     const body = values.body ?? "";
     if (body.length > BODY_MAX) {
       const errors = { body: [`Keep the body to ${BODY_MAX.toLocaleString("en-US")} characters.`] };
-      return data<ComposerData>({ errors, values, formError: null, previewHtml: null }, { status: 400 });
+      return data<ComposerData>(
+        { errors, values, formError: null, previewHtml: null, similarPosts },
+        { status: 400 },
+      );
     }
     return data<ComposerData>({
       errors: {},
       values,
       formError: null,
       previewHtml: renderMarkdown(values.body ?? ""),
+      similarPosts,
     });
   }
   if (intent !== "publish") throw new Response("Unknown action.", { status: 400 });
@@ -62,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(postSchema, formData);
   if (!parsed.ok) {
     return data<ComposerData>(
-      { errors: parsed.errors, values, formError: null, previewHtml: null },
+      { errors: parsed.errors, values, formError: null, previewHtml: null, similarPosts: [] },
       { status: 400 },
     );
   }
@@ -81,6 +94,7 @@ export async function action({ request }: ActionFunctionArgs) {
             "You have started several posts in the last few minutes.",
           ),
           previewHtml: null,
+          similarPosts: [],
         },
         { status: 429, headers: { "Retry-After": String(retryAfterSeconds(bucket)) } },
       );
@@ -102,6 +116,7 @@ export default function NewPost() {
   const { submissionKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ComposerData | undefined;
   const formKey = useFormKey(actionData);
+  const { similarPosts, lookUpSimilarPosts } = useSimilarPosts(actionData?.similarPosts);
   return (
     <div className="composer">
       <h1>Start a post</h1>
@@ -115,9 +130,54 @@ export default function NewPost() {
         previewHtml={actionData?.previewHtml}
         submitLabel="Publish"
         formKey={formKey}
+        similarPosts={similarPosts}
+        onTitleChange={lookUpSimilarPosts}
       />
     </div>
   );
+}
+
+/**
+ * Similar posts for the title as it is typed: the latest lookup, or before
+ * any, what the last Preview found. This is a plain fetch, not useFetcher: a
+ * fetcher's failure (a dropped connection) renders the root error boundary in
+ * place of the composer and its draft, and suggestions are not worth that.
+ */
+function useSimilarPosts(fromPreview: SimilarPost[] | undefined) {
+  const [found, setFound] = useState<SimilarPost[] | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const pending = useRef<AbortController>();
+  useEffect(
+    () => () => {
+      clearTimeout(timer.current);
+      pending.current?.abort();
+    },
+    [],
+  );
+
+  async function load(title: string) {
+    // Only the newest lookup may fill the list; an answer to older text would replace it.
+    pending.current?.abort();
+    const controller = new AbortController();
+    pending.current = controller;
+    try {
+      const response = await fetch(`/posts/similar?${new URLSearchParams({ title: title.trim() })}`, {
+        signal: controller.signal,
+      });
+      if (!response.ok) return;
+      const answer = (await response.json()) as SimilarPostsAnswer;
+      setFound(answer.posts);
+    } catch {
+      // A failed or superseded lookup leaves the list as it was: suggestions are a help, not a step.
+    }
+  }
+
+  function lookUpSimilarPosts(title: string) {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => void load(title), SIMILAR_POSTS_DELAY_MS);
+  }
+
+  return { similarPosts: found ?? fromPreview ?? [], lookUpSimilarPosts };
 }
 
 export function ErrorBoundary() {
