@@ -8,7 +8,11 @@ export default defineConfig({
   resolve: { alias },
   test: {
     pool: "forks",
-    env: { NODE_ENV: "test", LOG_LEVEL: "silent", SESSION_SECRET: "test-secret-that-is-at-least-32-characters-long" },
+    env: {
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      SESSION_SECRET: "test-secret-that-is-at-least-32-characters-long",
+    },
     projects: [
       {
         resolve: { alias },

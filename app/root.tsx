@@ -10,16 +10,19 @@ import {
   ScrollRestoration,
   useLocation,
   useRouteLoaderData,
+  type ShouldRevalidateFunctionArgs,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { useNonce } from "~/components/nonce";
 import { getOptionalUser } from "~/lib/auth.server";
+import { readEnvironment } from "~/lib/env.server";
 import { hasRole } from "~/lib/permissions";
+import { SITE_DESCRIPTION, SITE_NAME } from "~/lib/seo";
 import { countPendingItems } from "~/models/moderation.server";
+import { countUnreadNotifications } from "~/models/notifications.server";
+import type { loader as notificationsLoader } from "~/routes/notifications";
 import stylesheet from "~/styles/app.css?url";
-
-export const SITE_NAME = "Crosswalk";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -36,7 +39,7 @@ export const meta: MetaFunction = () => [
   { title: SITE_NAME },
   {
     name: "description",
-    content: "Where school and public librarians find each other, ask questions and share what worked.",
+    content: SITE_DESCRIPTION,
   },
 ];
 
@@ -46,7 +49,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
     user: user ? { username: user.username, displayName: user.displayName, role: user.role } : null,
     // Counted only for those who can act on the queue: nobody else pays for the query.
     pendingCount: hasRole(user, "moderator") ? await countPendingItems() : null,
+    // Visitors have no notifications and pay no query.
+    unreadNotifications: user ? await countUnreadNotifications(user.id) : null,
+    // For canonical and og:url links in every page's meta: from PUBLIC_URL, never the Host header.
+    origin: readEnvironment().publicUrl,
   };
+}
+
+// Opening /notifications marks what it shows as read: the header's count is
+// fetched again on the way in and on the way out, not only after a form post.
+export function shouldRevalidate({
+  currentUrl,
+  nextUrl,
+  defaultShouldRevalidate,
+}: ShouldRevalidateFunctionArgs) {
+  return (
+    defaultShouldRevalidate ||
+    currentUrl.pathname === "/notifications" ||
+    nextUrl.pathname === "/notifications"
+  );
 }
 
 function AccountNav() {
@@ -54,6 +75,9 @@ function AccountNav() {
   const rootData = useRouteLoaderData<typeof loader>("root");
   const user = rootData?.user ?? null;
   const pendingCount = rootData?.pendingCount ?? null;
+  // On /notifications the page's own count wins: it was taken after the page marked its items read.
+  const notificationsPage = useRouteLoaderData<typeof notificationsLoader>("routes/notifications");
+  const unreadNotifications = notificationsPage?.unreadCount ?? rootData?.unreadNotifications ?? 0;
   const location = useLocation();
   if (!user) {
     const here =
@@ -88,6 +112,20 @@ function AccountNav() {
           </NavLink>
         </li>
       ) : null}
+      <li>
+        {/* No prefetch: loading the page marks notifications read. */}
+        <NavLink
+          to="/notifications"
+          end
+          aria-label={
+            unreadNotifications > 0
+              ? `Notifications (${unreadNotifications}): ${unreadNotifications} unread`
+              : undefined
+          }
+        >
+          {unreadNotifications > 0 ? `Notifications (${unreadNotifications})` : "Notifications"}
+        </NavLink>
+      </li>
       <li>
         <Link to={`/u/${user.username}`}>{user.displayName}</Link>
       </li>
@@ -147,6 +185,9 @@ export function Layout({ children }: { children: ReactNode }) {
                   <NavLink to="/" end>
                     Latest
                   </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/tags">Tags</NavLink>
                 </li>
               </ul>
             </nav>

@@ -5,6 +5,8 @@ import { userRole } from "~/db/schema";
 import { seedDemoContentIfEmpty } from "~/db/seed.server";
 import { EnvironmentError, readEnvironment } from "~/lib/env.server";
 import { startApp, stopApp } from "~/lib/lifecycle.server";
+import { createMailTransport, deliverDueMail } from "~/lib/mail.server";
+import { queueNotificationEmails } from "~/models/notification-mail.server";
 import { setRoleByEmail } from "~/models/users.server";
 
 const usage = `Usage: npm run forum -- <command>
@@ -13,13 +15,14 @@ Commands:
   migrate                    apply the database migrations (the server also does this at start-up)
   seed                       put the demo forum into an empty database
   user:role <email> <role>   make an account a member, moderator or admin
+  mail:send                  deliver the mail that is due in the outbox now, through SMTP_URL
   help                       show this message
 
 The database is the one the server uses: DATABASE_URL when set, otherwise the
 embedded database in DATA_DIR (default ./data). The embedded database can be
 used by one process at a time: stop the server before running a command on it.`;
 
-const commandSchema = z.enum(["migrate", "seed", "user:role", "help"]);
+const commandSchema = z.enum(["migrate", "seed", "user:role", "mail:send", "help"]);
 const userRoleArguments = z.tuple([
   z.string().email("the first argument must be an e-mail address"),
   z.enum(userRole.enumValues, { error: "the role must be member, moderator or admin" }),
@@ -62,10 +65,13 @@ async function main() {
   }
 
   const environment = readEnvironment();
-  const summary = await startApp(environment, { seed: false, maintenance: false });
+  // The command delivers once itself; the server's loop would only race it.
+  const summary = await startApp(environment, { seed: false, maintenance: false, mailLoop: false });
   try {
     if (command.data === "migrate") {
       process.stdout.write(`Migrations applied to the ${summary.database}.\n`);
+    } else if (command.data === "mail:send") {
+      process.exitCode = await sendDueMail(environment.SMTP_URL);
     } else if (roleChange) {
       const [email, role] = roleChange;
       const changed = await setRoleByEmail(email, role);
@@ -87,6 +93,30 @@ async function main() {
     }
   } finally {
     await stopApp();
+  }
+}
+
+/** Delivers what is due once; the exit code says whether everything went. */
+async function sendDueMail(smtpUrl: string | undefined) {
+  const transport = createMailTransport(smtpUrl);
+  if (!transport) {
+    process.stderr.write(
+      "SMTP_URL is not set, so there is no mail server to send to. The mail stays in the outbox (/admin/outbox).\n",
+    );
+    return 1;
+  }
+  try {
+    // Notification mail that has come due goes out in the same run.
+    await queueNotificationEmails();
+    const { sent, failed } = await deliverDueMail({ transport });
+    process.stdout.write(`Sent ${sent} ${sent === 1 ? "message" : "messages"}; ${failed} failed.\n`);
+    if (failed === 0) return 0;
+    process.stdout.write(
+      "Failed messages stay in the outbox and are tried again later, less often each time; /admin/outbox shows why.\n",
+    );
+    return 1;
+  } finally {
+    transport.close?.();
   }
 }
 

@@ -64,6 +64,16 @@ export const notificationKind = pgEnum("notification_kind", [
   "rejected",
   "accepted_answer",
   "moderation",
+  "helpful",
+]);
+/** What a member chooses an e-mail frequency for; each notification kind belongs to one. */
+export const emailTopic = pgEnum("email_topic", [
+  "replies",
+  "mentions",
+  "watched",
+  "accepted",
+  "helpful",
+  "moderation",
 ]);
 
 export const users = pgTable(
@@ -84,7 +94,6 @@ export const users = pgTable(
     approvedCount: integer().notNull().default(0),
     rejectedCount: integer().notNull().default(0),
     spamCount: integer().notNull().default(0),
-    emailFrequency: emailFrequency().notNull().default("immediately"),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
@@ -345,6 +354,8 @@ export const notifications = pgTable(
     postId: integer().references(() => posts.id, { onDelete: "cascade" }),
     commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
     message: text().notNull().default(""),
+    /** How many events this row stands for (Helpful marks are batched into one unread row). */
+    count: integer().notNull().default(1),
     readAt: timestamp({ withTimezone: true }),
     emailedAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
@@ -382,6 +393,20 @@ export const subscriptions = pgTable(
   ],
 );
 
+/** A member's e-mail choice per topic; a missing row means the topic's default. */
+export const emailPreferences = pgTable(
+  "email_preferences",
+  {
+    userId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    topic: emailTopic().notNull(),
+    frequency: emailFrequency().notNull(),
+    updatedAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.topic] })],
+);
+
 /** The previous text of an edited post or comment. */
 export const revisions = pgTable(
   "revisions",
@@ -411,14 +436,18 @@ export const outbox = pgTable(
     subject: text().notNull(),
     textBody: text().notNull(),
     htmlBody: text(),
+    /** Extra headers such as List-Unsubscribe. */
+    headers: jsonb().$type<Record<string, string>>().notNull().default({}),
     attempts: integer().notNull().default(0),
     lastError: text(),
+    /** A failed delivery waits until then (back-off); a claimed one is leased until then. */
+    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
   (table) => [
-    index("outbox_unsent_idx")
-      .on(table.createdAt)
+    index("outbox_due_idx")
+      .on(table.nextAttemptAt)
       .where(sql`${table.sentAt} is null`),
   ],
 );

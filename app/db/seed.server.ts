@@ -1,9 +1,10 @@
 import { inArray, sql } from "drizzle-orm";
-import { comments, postTags, posts, subscriptions, tags, users } from "~/db/schema";
+import { comments, notifications, postTags, posts, subscriptions, tags, users } from "~/db/schema";
 import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { hashPassword } from "~/lib/password.server";
 import { slugify } from "~/lib/text";
+import { notifyCommentPublished } from "~/models/notifications.server";
 import { DEMO_PASSWORD, demoMembers, demoPosts, demoTags } from "./demo-content";
 import type { DemoComment } from "./demo-content.types";
 
@@ -112,6 +113,7 @@ async function insertDemoContent(tx: Transaction, passwordHash: string, now: num
         countApproved(commentAuthorId);
         watchers.add(commentAuthorId);
         if (commentCreatedAt > lastActivityAt) lastActivityAt = commentCreatedAt;
+        await notifyCommentPublished(tx, inserted.id);
       }
       for (const reply of comment.replies ?? []) await insertComment(reply, inserted.id, depth + 1);
     };
@@ -126,6 +128,13 @@ async function insertDemoContent(tx: Transaction, passwordHash: string, now: num
       .values([...watchers].map((watcher) => ({ userId: watcher, postId: post.id })));
   }
 
+  // The demo's notices are dated like the replies they tell of, those older
+  // than three days already read, and none of them mailed to the demo addresses.
+  await tx.execute(sql`
+    update ${notifications} set created_at = ${comments.createdAt}, emailed_at = now(),
+      read_at = case when ${comments.createdAt} < now() - interval '3 days' then now() end
+    from ${comments} where ${comments.id} = ${notifications.commentId}
+  `);
   await tx.execute(
     sql`update ${tags} set post_count = (select count(*) from ${postTags} where ${postTags.tagId} = ${tags.id})`,
   );

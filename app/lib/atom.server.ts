@@ -1,5 +1,6 @@
 import { Feed } from "feed";
 import { readEnvironment } from "~/lib/env.server";
+import { SITE_NAME } from "~/lib/seo";
 import { plainExcerpt } from "~/lib/text";
 import type { FeedComment, FeedPost } from "~/models/feeds.server";
 
@@ -7,7 +8,6 @@ import type { FeedComment, FeedPost } from "~/models/feeds.server";
 // only decides what goes in them. Links are absolute and made from PUBLIC_URL,
 // never from the request's Host header (which a client chooses).
 
-const SITE_NAME = "Crosswalk";
 export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
 
 export type AtomEntry = {

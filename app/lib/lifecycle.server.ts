@@ -3,9 +3,11 @@ import { listDemoAccounts, seedDemoContentIfEmpty, DEMO_PASSWORD, type DemoAccou
 import { acquireDataDirLock } from "./data-dir-lock.server";
 import { deleteExpiredRows } from "~/models/maintenance.server";
 import { remindModeratorsOfWaitingItems } from "~/models/moderation-reminders.server";
+import { queueNotificationEmails } from "~/models/notification-mail.server";
 import { closeDatabase, connectDatabase, migrateDatabase } from "./db.server";
 import type { Environment } from "./env.server";
 import { logger } from "./logger.server";
+import { createMailTransport, nudgeMailLoop, startMailLoop, stopMailLoop } from "./mail.server";
 
 export type StartSummary = {
   database: string;
@@ -17,6 +19,26 @@ export type StartSummary = {
 let releaseDataDirLock: (() => void) | undefined;
 let maintenanceTimer: NodeJS.Timeout | undefined;
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
+let notificationMailTimer: NodeJS.Timeout | undefined;
+let notificationMailRun: Promise<void> | null = null;
+// "Immediately" means within this long; digests are decided on the same tick.
+const NOTIFICATION_MAIL_INTERVAL_MS = 30 * 1000;
+
+/** Turns due notifications into outbox mail; one run at a time per process. */
+function runNotificationMail() {
+  if (notificationMailRun) return;
+  notificationMailRun = queueNotificationEmails()
+    .then((queued) => {
+      if (queued.immediate + queued.digests > 0) {
+        logger.info(queued, "queued notification e-mail");
+        nudgeMailLoop();
+      }
+    })
+    .catch((error: unknown) => logger.error({ err: error }, "queueing notification e-mail failed"))
+    .finally(() => {
+      notificationMailRun = null;
+    });
+}
 
 async function runMaintenance() {
   try {
@@ -35,11 +57,12 @@ export function embeddedDatabaseDir(dataDir: string) {
 
 /**
  * Opens the database for this process (locking DATA_DIR for the embedded one),
- * applies migrations and seeds the demo forum into an empty database.
+ * applies migrations and seeds the demo forum into an empty database. With
+ * SMTP_URL set it also starts the loop that delivers the outbox.
  */
 export async function startApp(
   environment: Environment,
-  options: { seed?: boolean; maintenance?: boolean } = {},
+  options: { seed?: boolean; maintenance?: boolean; mailLoop?: boolean } = {},
 ): Promise<StartSummary> {
   let database: string;
   if (environment.DATABASE_URL) {
@@ -61,7 +84,12 @@ export async function startApp(
     if (options.maintenance ?? true) {
       maintenanceTimer = setInterval(() => void runMaintenance(), MAINTENANCE_INTERVAL_MS);
       maintenanceTimer.unref();
+      notificationMailTimer = setInterval(runNotificationMail, NOTIFICATION_MAIL_INTERVAL_MS);
+      notificationMailTimer.unref();
     }
+    // Without SMTP_URL there is nowhere to send: mail stays in the outbox.
+    const mailTransport = createMailTransport(environment.SMTP_URL);
+    if (mailTransport && (options.mailLoop ?? true)) startMailLoop(mailTransport);
     return { database, seeded, demoAccounts, demoPassword: DEMO_PASSWORD };
   } catch (error) {
     await stopApp();
@@ -72,6 +100,10 @@ export async function startApp(
 export async function stopApp() {
   clearInterval(maintenanceTimer);
   maintenanceTimer = undefined;
+  clearInterval(notificationMailTimer);
+  notificationMailTimer = undefined;
+  await notificationMailRun;
+  await stopMailLoop();
   await closeDatabase();
   releaseDataDirLock?.();
   releaseDataDirLock = undefined;

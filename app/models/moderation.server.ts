@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { comments, moderationActions, notifications, postTags, posts, tags, users } from "~/db/schema";
 import { executeRows, getDb, type Transaction } from "~/lib/db.server";
 import type { Cursor } from "~/lib/cursor";
+import { notifyCommentPublished, notifyPostPublished } from "./notifications.server";
 import { deleteUserSessions } from "./sessions.server";
 
 /** Members with this many items marked spam are suspended automatically (SPEC). */
@@ -149,6 +150,12 @@ export async function decide(
       message: notificationText[decision](item.kind, reason),
       ...refs,
     });
+    // What was held told nobody; now that it is public, the replies, mentions
+    // and watchers' notices that were waiting are written.
+    if (decision === "approve") {
+      if (item.kind === "post") await notifyPostPublished(tx, item.id);
+      else await notifyCommentPublished(tx, item.id);
+    }
 
     if (
       decision === "spam" &&

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { comments, moderationActions, notifications, posts, votes, type UserRole } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { canAcceptAnswer } from "~/lib/permissions";
+import { notifyHelpful } from "./notifications.server";
 
 // "Helpful" marks and accepted answers. Each write changes its row and the
 // counter or pointer it affects in one transaction; there are no downvotes.
@@ -33,10 +34,10 @@ export async function toggleHelpful({
   postId?: number;
 }): Promise<ToggleHelpfulResult> {
   return getDb().transaction(async (tx) => {
-    let authorId: number | undefined;
+    let found: { authorId: number; postId: number; postTitle: string } | undefined;
     if (target.kind === "post") {
       const [row] = await tx
-        .select({ authorId: posts.authorId })
+        .select({ authorId: posts.authorId, postId: posts.id, postTitle: posts.title })
         .from(posts)
         .where(
           and(
@@ -46,10 +47,10 @@ export async function toggleHelpful({
           ),
         )
         .for("update");
-      authorId = row?.authorId;
+      found = row;
     } else {
       const [row] = await tx
-        .select({ authorId: comments.authorId })
+        .select({ authorId: comments.authorId, postId: posts.id, postTitle: posts.title })
         .from(comments)
         .innerJoin(posts, eq(posts.id, comments.postId))
         .where(
@@ -62,10 +63,10 @@ export async function toggleHelpful({
           ),
         )
         .for("update", { of: comments });
-      authorId = row?.authorId;
+      found = row;
     }
-    if (authorId === undefined) return { ok: false, reason: "not-found" };
-    if (authorId === userId) return { ok: false, reason: "own" };
+    if (found === undefined) return { ok: false, reason: "not-found" };
+    if (found.authorId === userId) return { ok: false, reason: "own" };
 
     const voteTarget =
       target.kind === "post"
@@ -84,7 +85,16 @@ export async function toggleHelpful({
         .values(target.kind === "post" ? { userId, postId: target.id } : { userId, commentId: target.id })
         .onConflictDoNothing()
         .returning({ id: votes.id });
-      if (inserted.length > 0) change = 1;
+      if (inserted.length > 0) {
+        change = 1;
+        await notifyHelpful(tx, {
+          recipientId: found.authorId,
+          actorId: userId,
+          postId: found.postId,
+          commentId: target.kind === "comment" ? target.id : null,
+          postTitle: found.postTitle,
+        });
+      }
       helpful = true;
     } else {
       helpful = false;

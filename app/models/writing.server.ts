@@ -14,6 +14,7 @@ import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
+import { notifyCommentPublished, notifyPostPublished } from "./notifications.server";
 import { postTagNames } from "./posts.server";
 import { getModerationPolicy } from "./settings.server";
 
@@ -127,6 +128,7 @@ export async function createPost(input: NewPost) {
         .update(users)
         .set({ approvedCount: sql`${users.approvedCount} + 1` })
         .where(eq(users.id, input.authorId));
+      await notifyPostPublished(tx, post.id);
     }
     return { ...post, duplicate: false };
   });
@@ -335,6 +337,7 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
         .update(users)
         .set({ approvedCount: sql`${users.approvedCount} + 1` })
         .where(eq(users.id, input.authorId));
+      await notifyCommentPublished(tx, comment!.id);
     }
     await watch(tx, input.authorId, input.postId);
     return { ok: true, comment: comment!, duplicate: false };

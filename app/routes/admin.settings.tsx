@@ -10,10 +10,11 @@ import { CheckboxField, Notice, TextAreaField, TextField, useFormKey } from "~/c
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireRole } from "~/lib/auth.server";
 import { moderationPolicySchema, type ModerationPolicy } from "~/lib/moderation-policy";
+import { privatePageMeta } from "~/lib/seo";
 import { formValues, type FieldErrors } from "~/lib/validation";
 import { getModerationPolicy, saveModerationPolicy } from "~/models/settings.server";
 
-export const meta: MetaFunction = () => [{ title: "Site settings · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Site settings");
 
 const { trustThreshold, linkLimit } = moderationPolicySchema.shape;
 const boundsOf = (field: typeof trustThreshold) => ({ min: field.minValue ?? 0, max: field.maxValue ?? 0 });

@@ -12,10 +12,11 @@ import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { COMMENT_MAX } from "~/lib/limits";
 import { can } from "~/lib/permissions";
+import { privatePageMeta } from "~/lib/seo";
 import { commentEditSchema, parseForm, type FieldErrors } from "~/lib/validation";
 import { deleteComment, getCommentForEditing, updateComment } from "~/models/writing.server";
 
-export const meta: MetaFunction = () => [{ title: "Edit comment · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Edit comment");
 
 async function loadEditableComment(request: Request, commentIdParameter: string | undefined) {
   const user = await requireUser(request);

@@ -5,10 +5,11 @@ import { RevisionList } from "~/components/revision-list";
 import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { can } from "~/lib/permissions";
+import { privatePageMeta } from "~/lib/seo";
 import { listRevisions } from "~/models/comments.server";
 import { getCommentForEditing } from "~/models/writing.server";
 
-export const meta: MetaFunction = () => [{ title: "Comment history · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Comment history");
 
 /** The history is for the author and moderators (see posts.$postId.revisions.tsx). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -7,11 +7,12 @@ import { sendMail } from "~/lib/mail.server";
 import { consumeRateLimit } from "~/lib/rate-limit.server";
 import { hashToken, randomToken } from "~/lib/secrets.server";
 import { RESET_TOKEN_MINUTES } from "~/lib/limits";
+import { privatePageMeta } from "~/lib/seo";
 import { forgotPasswordSchema, parseForm } from "~/lib/validation";
 import { insertPasswordResetToken } from "~/models/password-resets.server";
 import { findCredentialsByEmail } from "~/models/users.server";
 
-export const meta: MetaFunction = () => [{ title: "Forgot your password? · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Forgot your password?");
 
 /**
  * Answers the same whether or not the address has an account, and whether or

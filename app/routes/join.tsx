@@ -11,10 +11,11 @@ import { safeRedirect } from "~/lib/redirect";
 import { clientIpOf } from "~/lib/request.server";
 import { redirectWithNewSession } from "~/lib/session.server";
 import { PASSWORD_MIN } from "~/lib/limits";
+import { privatePageMeta } from "~/lib/seo";
 import { joinSchema, parseForm, withoutPasswords, formValues } from "~/lib/validation";
 import { createMember } from "~/models/users.server";
 
-export const meta: MetaFunction = () => [{ title: "Join · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Join");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);

@@ -6,11 +6,12 @@ import { authenticator, requireAnonymous } from "~/lib/auth.server";
 import { consumeRateLimit, refundRateLimit, resetRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
 import { safeRedirect } from "~/lib/redirect";
 import { clientIpOf } from "~/lib/request.server";
+import { privatePageMeta } from "~/lib/seo";
 import { redirectWithNewSession } from "~/lib/session.server";
 import { formatAbsolute } from "~/lib/time";
 import { loginSchema, parseForm } from "~/lib/validation";
 
-export const meta: MetaFunction = () => [{ title: "Log in · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Log in");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);

@@ -9,6 +9,7 @@ import { RelativeTime } from "~/components/relative-time";
 import { requireRole } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
+import { privatePageMeta } from "~/lib/seo";
 import { formatDay } from "~/lib/time";
 import { formValues, type FieldErrors } from "~/lib/validation";
 import { countOpenFlags, listOpenFlags, resolveFlags } from "~/models/flags.server";
@@ -21,7 +22,7 @@ import {
 } from "~/models/moderation.server";
 import { getModerationStats } from "~/models/moderation-stats.server";
 
-export const meta: MetaFunction = () => [{ title: "Moderation queue · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Moderation queue");
 
 const QUEUE_PAGE_SIZE = 100;
 

@@ -9,11 +9,12 @@ import { requireRole } from "~/lib/auth.server";
 import { decodeCursor, encodeCursor } from "~/lib/cursor";
 import { invariantResponse } from "~/lib/http.server";
 import { moderationActionLabels, type ModerationActionKind } from "~/lib/moderation-actions";
+import { privatePageMeta } from "~/lib/seo";
 import { formatAbsolute } from "~/lib/time";
 import type { FieldErrors } from "~/lib/validation";
 import { listModerationActions, type LogFilters } from "~/models/moderation.server";
 
-export const meta: MetaFunction = () => [{ title: "Moderation log · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Moderation log");
 
 // "@Dev-Patel" finds dev-patel: the filter takes a username as people write it.
 const usernameFilter = z

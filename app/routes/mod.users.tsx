@@ -10,6 +10,7 @@ import { requireRole } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { hasRole } from "~/lib/permissions";
+import { privatePageMeta } from "~/lib/seo";
 import { formatAbsolute, formatDay } from "~/lib/time";
 import { formValues, type FieldErrors } from "~/lib/validation";
 import {
@@ -26,7 +27,7 @@ import {
   type MemberStatus,
 } from "~/models/members.server";
 
-export const meta: MetaFunction = () => [{ title: "Members · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Members");
 
 const QUERY_MAX = 100;
 const REASON_MAX = 500;

@@ -34,8 +34,10 @@ import {
   tooManyRequestsMessage,
 } from "~/lib/rate-limit.server";
 import { randomToken } from "~/lib/secrets.server";
+import { originFrom, pageMeta, plainTextFromHtml, privatePageMeta } from "~/lib/seo";
 import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
 import { listThreadComments } from "~/models/comments.server";
+import { isWatching, setWatching } from "~/models/notifications.server";
 import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
 import {
   listViewerVotes,
@@ -51,10 +53,21 @@ import {
 } from "~/models/thread-moderation.server";
 import { createComment, type CreateCommentResult } from "~/models/writing.server";
 
-export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
-  if (!data) return [{ title: "Not found · Crosswalk" }];
+export function meta({ data, matches }: Parameters<MetaFunction<typeof loader>>[0]) {
+  if (!data) return privatePageMeta("Not found");
+  const { post } = data;
   return [
-    { title: `${data.post.title} · Crosswalk` },
+    // A held or hidden post is shown only to its author or moderators: not for search engines.
+    ...(post.status === "published"
+      ? pageMeta({
+          title: post.title,
+          description: plainTextFromHtml(post.bodyHtml),
+          // The current slug, whichever one the visitor came in with.
+          path: `/posts/${post.id}/${post.slug}`,
+          origin: originFrom(matches),
+          type: "article",
+        })
+      : privatePageMeta(post.title)),
     {
       tagName: "link",
       rel: "alternate",
@@ -87,6 +100,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   // The viewer's own Helpful marks in this thread: one query, whatever the number of comments.
   const viewerVotes = user ? await listViewerVotes(post.id, user.id) : { post: false, commentIds: [] };
+  // Only a published thread can be watched, and only a member asks: visitors pay no query.
+  const watching = user && post.status === "published" ? await isWatching(user.id, post.id) : false;
   const accepted =
     post.kind === "question" && post.acceptedCommentId !== null
       ? visible.find(
@@ -105,6 +120,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     replyTo: replyTo ? { id: replyTo.id, name: replyTo.authorDisplayName } : null,
     viewer: user ? { id: user.id, role: user.role } : null,
     viewerVotes,
+    watching,
     acceptedAnswer: accepted
       ? {
           id: accepted.id,
@@ -147,7 +163,7 @@ const refusals: Record<
 
 // The reply form sends no intent; the buttons of the Moderate form each send theirs.
 const intentField = z
-  .enum(["comment", "helpful", "accept", "unaccept", ...threadModerationActions])
+  .enum(["comment", "helpful", "accept", "unaccept", "watch", "unwatch", ...threadModerationActions])
   .default("comment");
 
 const helpfulSchema = z.object({
@@ -196,6 +212,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (intent.data === "helpful") return helpfulAction(user, params.postId, formData);
   if (intent.data === "accept" || intent.data === "unaccept") {
     return acceptAction(user, params.postId, intent.data, formData);
+  }
+  if (intent.data === "watch" || intent.data === "unwatch") {
+    return watchAction(user, params.postId, intent.data);
   }
 
   invariantResponse(hasRole(user, "moderator"), "Only moderators may do that.", { status: 403 });
@@ -276,6 +295,18 @@ async function acceptAction(
   return redirect(`/posts/${post.id}/${post.slug}${commentId ? `#comment-${commentId}` : ""}`);
 }
 
+async function watchAction(
+  user: SessionUser,
+  postIdParameter: string | undefined,
+  intent: "watch" | "unwatch",
+) {
+  const post = await loadPost(postIdParameter, user);
+  const changed = await setWatching(user.id, post.id, intent === "watch");
+  invariantResponse(changed, "Only a published thread can be watched.", { status: 404 });
+  // Without JavaScript the browser lands back on the control it used.
+  return redirect(`/posts/${post.id}/${post.slug}#watch`);
+}
+
 async function commentAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
   const post = await loadPost(postIdParameter, user);
   const parsed = parseForm(commentSchema, formData);
@@ -336,6 +367,7 @@ export default function Thread() {
     replyTo,
     viewer,
     viewerVotes,
+    watching,
     acceptedAnswer,
     submissionKey,
     flagged,
@@ -433,12 +465,15 @@ export default function Thread() {
         {post.tags.length > 0 ? (
           <ul className="tag-list" aria-label="Tags">
             {post.tags.map((tag) => (
-              <li key={tag} className="tag">
-                {tag}
+              <li key={tag}>
+                <Link to={`/tags/${tag}`} className="tag">
+                  {tag}
+                </Link>
               </li>
             ))}
           </ul>
         ) : null}
+        {viewer && post.status === "published" ? <WatchControl watching={watching} /> : null}
         {hasRole(viewer, "moderator") ? (
           <ModerateForm
             post={post}
@@ -555,6 +590,26 @@ export default function Thread() {
         )}
       </section>
     </article>
+  );
+}
+
+/**
+ * Watch or Stop watching the thread. One button whose label follows the state,
+ * so focus stays on it after a toggle; the status line says what it means.
+ */
+function WatchControl({ watching }: { watching: boolean }) {
+  return (
+    <Form method="post" className="watch" id="watch" preventScrollReset>
+      <p id="watch-status" className="watch__status" role="status">
+        {watching
+          ? "You are watching this thread: you get notified of new replies."
+          : "Watch to be notified of new replies."}
+      </p>
+      <input type="hidden" name="intent" value={watching ? "unwatch" : "watch"} />
+      <button type="submit" className="button--secondary" aria-describedby="watch-status">
+        {watching ? "Stop watching" : "Watch"}
+      </button>
+    </Form>
   );
 }
 

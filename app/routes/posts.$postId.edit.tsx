@@ -14,10 +14,11 @@ import { invariantResponse, parseId } from "~/lib/http.server";
 import { BODY_MAX } from "~/lib/limits";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { can, hasRole } from "~/lib/permissions";
+import { privatePageMeta } from "~/lib/seo";
 import { formValues, parseForm, postSchema, type FieldErrors } from "~/lib/validation";
 import { deletePost, getPostForEditing, updatePost } from "~/models/writing.server";
 
-export const meta: MetaFunction = () => [{ title: "Edit post · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Edit post");
 
 async function loadEditablePost(request: Request, postIdParameter: string | undefined) {
   const user = await requireUser(request);

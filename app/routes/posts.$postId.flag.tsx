@@ -10,6 +10,7 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { submitFlag } from "~/lib/flag-submission.server";
+import { privatePageMeta } from "~/lib/seo";
 import { plainExcerpt } from "~/lib/text";
 import {
   FLAG_NOTE_MAX,
@@ -19,7 +20,7 @@ import {
   type FlagResult,
 } from "~/models/flags.server";
 
-export const meta: MetaFunction = () => [{ title: "Flag this post · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Flag this post");
 
 const refusals: Record<Exclude<FlagResult, { ok: true }>["reason"], { status: number; message: string }> = {
   unavailable: { status: 404, message: "This post is no longer available." },

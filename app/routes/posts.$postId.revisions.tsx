@@ -5,10 +5,11 @@ import { RevisionList } from "~/components/revision-list";
 import { requireUser } from "~/lib/auth.server";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { can } from "~/lib/permissions";
+import { privatePageMeta } from "~/lib/seo";
 import { listRevisions } from "~/models/comments.server";
 import { getPublishedPost } from "~/models/posts.server";
 
-export const meta: MetaFunction = () => [{ title: "Post history · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Post history");
 
 /**
  * Earlier versions can hold what a moderator edited out (a phone number, a

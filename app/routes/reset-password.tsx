@@ -12,10 +12,11 @@ import { hashPassword } from "~/lib/password.server";
 import { withPasswordPolicy } from "~/lib/password-policy.server";
 import { hashToken } from "~/lib/secrets.server";
 import { PASSWORD_MIN } from "~/lib/limits";
+import { privatePageMeta } from "~/lib/seo";
 import { parseForm, resetPasswordSchema } from "~/lib/validation";
 import { isPasswordResetTokenUsable, resetPasswordWithToken } from "~/models/password-resets.server";
 
-export const meta: MetaFunction = () => [{ title: "Choose a new password · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Choose a new password");
 
 const EXPIRED = "This reset link has expired or has already been used. Ask for a new one.";
 

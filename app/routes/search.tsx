@@ -6,6 +6,7 @@ import type { LibraryType } from "~/db/schema";
 import { invariantResponse } from "~/lib/http.server";
 import { libraryTypeLabels, libraryTypes } from "~/lib/library-types";
 import { isPostKind, postKindLabels, postKinds } from "~/lib/post-kinds";
+import { privatePageMeta } from "~/lib/seo";
 import { decodeSearchCursor, encodeSearchCursor, searchThreads } from "~/models/search.server";
 
 const MAX_QUERY_LENGTH = 200;
@@ -16,7 +17,8 @@ function isLibraryType(value: string): value is LibraryType {
 }
 
 export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
-  return [{ title: data?.q ? `Search: ${data.q} · Crosswalk` : "Search · Crosswalk" }];
+  // Result pages are endless variations of the forum's own pages: nothing for a search engine to keep.
+  return privatePageMeta(data?.q ? `Search: ${data.q}` : "Search");
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

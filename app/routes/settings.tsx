@@ -10,6 +10,13 @@ import { z } from "zod";
 import { Notice, SelectField, TextAreaField, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
+import {
+  EMAIL_FREQUENCIES,
+  EMAIL_FREQUENCY_LABELS,
+  EMAIL_TOPIC_LABELS,
+  EMAIL_TOPICS,
+  type EmailTopic,
+} from "~/lib/email-topics";
 import { invariantResponse } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
@@ -17,7 +24,9 @@ import { withPasswordPolicy } from "~/lib/password-policy.server";
 import { hasRole } from "~/lib/permissions";
 import { currentSessionIdHash } from "~/lib/session.server";
 import { PASSWORD_MIN } from "~/lib/limits";
+import { privatePageMeta } from "~/lib/seo";
 import { parseForm, passwordChangeSchema, profileSchema } from "~/lib/validation";
+import { getEmailPreferences, saveEmailPreferences } from "~/models/email-preferences.server";
 import {
   changePasswordHash,
   findCredentialsById,
@@ -25,7 +34,7 @@ import {
   updateProfile,
 } from "~/models/users.server";
 
-export const meta: MetaFunction = () => [{ title: "Settings · Crosswalk" }];
+export const meta: MetaFunction = () => privatePageMeta("Settings");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -34,13 +43,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const saved = new URL(request.url).searchParams.get("saved");
   return {
     account,
-    saved: saved === "profile" || saved === "password" ? saved : null,
+    emailPreferences: await getEmailPreferences(user.id),
+    saved: saved === "profile" || saved === "password" || saved === "notifications" ? saved : null,
     isModerator: hasRole(user, "moderator"),
     isAdmin: hasRole(user, "admin"),
   };
 }
 
-const intentSchema = z.enum(["profile", "password"]);
+const intentSchema = z.enum(["profile", "password", "notifications"]);
+
+const frequencyField = z.enum(EMAIL_FREQUENCIES, {
+  error: `Choose one of: ${EMAIL_FREQUENCIES.map((frequency) => EMAIL_FREQUENCY_LABELS[frequency]).join(", ")}.`,
+});
+// `satisfies` keeps the form in step with the topics: a new topic does not compile until it has a field.
+const emailPreferencesSchema = z.object({
+  replies: frequencyField,
+  mentions: frequencyField,
+  watched: frequencyField,
+  accepted: frequencyField,
+  helpful: frequencyField,
+  moderation: frequencyField,
+} satisfies Record<EmailTopic, typeof frequencyField>);
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -54,6 +77,14 @@ export async function action({ request }: ActionFunctionArgs) {
       return data({ intent: intent.data, errors: parsed.errors, values: parsed.values }, { status: 400 });
     await updateProfile(user.id, parsed.data);
     return redirect("/settings?saved=profile");
+  }
+
+  if (intent.data === "notifications") {
+    const parsed = parseForm(emailPreferencesSchema, formData);
+    if (!parsed.ok)
+      return data({ intent: intent.data, errors: parsed.errors, values: parsed.values }, { status: 400 });
+    await saveEmailPreferences(user.id, parsed.data);
+    return redirect("/settings?saved=notifications");
   }
 
   const parsed = parseForm(withPasswordPolicy(passwordChangeSchema, "newPassword"), formData);
@@ -80,9 +111,10 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 const libraryTypeOptions = Object.entries(libraryTypeLabels).map(([value, label]) => ({ value, label }));
+const frequencyOptions = EMAIL_FREQUENCIES.map((value) => ({ value, label: EMAIL_FREQUENCY_LABELS[value] }));
 
 export default function Settings() {
-  const { account, saved, isModerator, isAdmin } = useLoaderData<typeof loader>();
+  const { account, emailPreferences, saved, isModerator, isAdmin } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const formKey = useFormKey(actionData);
   const submitting = useNavigation().state === "submitting";
@@ -92,6 +124,10 @@ export default function Settings() {
     actionData?.intent === "password" ? actionData.errors : {};
   const values: Record<string, string | undefined> =
     actionData?.intent === "profile" ? actionData.values : {};
+  const notificationErrors: Record<string, string[] | undefined> =
+    actionData?.intent === "notifications" ? actionData.errors : {};
+  const notificationValues: Record<string, string | undefined> =
+    actionData?.intent === "notifications" ? actionData.values : {};
 
   return (
     <div className="auth-form">
@@ -165,6 +201,32 @@ export default function Settings() {
           />
           <button type="submit" disabled={submitting}>
             Change password
+          </button>
+        </Form>
+      </section>
+
+      <section aria-labelledby="notification-email-heading">
+        <h2 id="notification-email-heading">Notification e-mail</h2>
+        {saved === "notifications" ? <Notice>Notification settings saved.</Notice> : null}
+        <p>
+          Everything shows in <Link to="/notifications">Notifications</Link>. Choose how often each kind also
+          comes to {account.email}.
+        </p>
+        <Form method="post" noValidate key={formKey}>
+          <input type="hidden" name="intent" value="notifications" />
+          {EMAIL_TOPICS.map((topic) => (
+            <SelectField
+              key={topic}
+              id={`email-${topic}`}
+              label={EMAIL_TOPIC_LABELS[topic]}
+              name={topic}
+              options={frequencyOptions}
+              defaultValue={notificationValues[topic] ?? emailPreferences[topic]}
+              errors={notificationErrors[topic]}
+            />
+          ))}
+          <button type="submit" disabled={submitting}>
+            Save notification settings
           </button>
         </Form>
       </section>

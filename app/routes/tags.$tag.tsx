@@ -1,14 +1,23 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { PostList } from "~/components/post-list";
+import { PostList, postListHref } from "~/components/post-list";
 import { invariantResponse } from "~/lib/http.server";
 import { loadPostList, parsePostListQuery, TAG_NAME_PATTERN } from "~/lib/post-list.server";
+import { originFrom, pageMeta, privatePageMeta } from "~/lib/seo";
 import { getTag } from "~/models/posts.server";
 
-export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
-  if (!data) return [{ title: "Tag not found · Crosswalk" }];
+export function meta({ data, matches }: Parameters<MetaFunction<typeof loader>>[0]) {
+  if (!data) return privatePageMeta("Tag not found");
   return [
-    { title: `Posts tagged ${data.tagName} · Crosswalk` },
+    ...pageMeta({
+      title: `Posts tagged ${data.tagName}`,
+      description:
+        data.description ||
+        `Questions, ideas and stories tagged ${data.tagName}, from school and public librarians on Crosswalk.`,
+      // As on /: the filters and sort stay, the cursor goes.
+      path: postListHref(`/tags/${data.tagName}`, { kind: data.kind, sort: data.sort, period: data.period }),
+      origin: originFrom(matches),
+    }),
     {
       tagName: "link",
       rel: "alternate",

@@ -1,8 +1,16 @@
 import type { MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { originFrom, pageMeta } from "~/lib/seo";
 import { listTags } from "~/models/posts.server";
 
-export const meta: MetaFunction = () => [{ title: "Tags · Crosswalk" }];
+export function meta({ matches }: Parameters<MetaFunction<typeof loader>>[0]) {
+  return pageMeta({
+    title: "Tags",
+    description: "Every topic school and public librarians are talking about on Crosswalk, most used first.",
+    path: "/tags",
+    origin: originFrom(matches),
+  });
+}
 
 export async function loader() {
   return { tags: await listTags() };

@@ -5,13 +5,23 @@ import { RelativeTime } from "~/components/relative-time";
 import { invariantResponse } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { postKindLabels } from "~/lib/post-kinds";
+import { originFrom, pageMeta, privatePageMeta } from "~/lib/seo";
 import { formatAbsolute } from "~/lib/time";
 import { listApprovedCommentsByAuthor } from "~/models/comments.server";
 import { listPublishedPostsByAuthor } from "~/models/posts.server";
 import { getPublicProfile } from "~/models/users.server";
 
-export function meta({ data }: Parameters<MetaFunction<typeof loader>>[0]) {
-  return [{ title: data ? `${data.profile.displayName} · Crosswalk` : "Not found · Crosswalk" }];
+export function meta({ data, matches }: Parameters<MetaFunction<typeof loader>>[0]) {
+  if (!data) return privatePageMeta("Not found");
+  const { profile } = data;
+  return pageMeta({
+    title: profile.displayName,
+    description:
+      profile.bio || `Posts and replies by ${profile.displayName} (@${profile.username}) on Crosswalk.`,
+    path: `/u/${profile.username}`,
+    origin: originFrom(matches),
+    type: "profile",
+  });
 }
 
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -7,6 +7,7 @@ import { users, type Comment, type Post, type User } from "~/db/schema";
 import { executeRows, getDb } from "~/lib/db.server";
 import { defaultModerationPolicy } from "~/lib/moderation-policy";
 import { startSession } from "~/lib/session.server";
+import { unsubscribeToken } from "~/lib/unsubscribe.server";
 import { saveModerationPolicy } from "~/models/settings.server";
 import * as adminSettings from "~/routes/admin.settings";
 import * as commentEdit from "~/routes/comments.$commentId.edit";
@@ -17,12 +18,14 @@ import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import * as moderationQueue from "~/routes/mod._index";
 import * as members from "~/routes/mod.users";
+import * as notificationsPage from "~/routes/notifications";
 import * as thread from "~/routes/posts.$postId.($slug)";
 import * as postEdit from "~/routes/posts.$postId.edit";
 import * as postFlag from "~/routes/posts.$postId.flag";
 import * as newPost from "~/routes/posts.new";
 import * as resetPassword from "~/routes/reset-password";
 import * as settings from "~/routes/settings";
+import * as unsubscribe from "~/routes/unsubscribe";
 import { createComment, createMember, createPost, TEST_PASSWORD } from "../support/factories";
 import { submitForm } from "../support/requests";
 
@@ -134,6 +137,27 @@ const matrix: Record<string, Entry> = {
     }),
     expected: signedIn("allowed"),
   },
+  "settings#notifications": {
+    action: settings.action,
+    request: () => ({
+      path: "/settings",
+      fields: {
+        intent: "notifications",
+        replies: "daily",
+        mentions: "weekly",
+        watched: "never",
+        accepted: "never",
+        helpful: "daily",
+        moderation: "immediately",
+      },
+    }),
+    expected: signedIn("allowed"),
+  },
+  notifications: {
+    action: notificationsPage.action,
+    request: () => ({ path: "/notifications", fields: { intent: "mark-all-read" } }),
+    expected: signedIn("allowed"),
+  },
   "posts.new": {
     action: newPost.action,
     request: () => ({
@@ -189,6 +213,24 @@ const matrix: Record<string, Entry> = {
     }),
     // Only the asker (the author here) and moderators choose the accepted answer.
     expected: { ...signedIn("forbidden"), author: "allowed" },
+  },
+  "posts.$postId.($slug)#watch": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}`,
+      params: { postId: String(world.post.id) },
+      fields: { intent: "watch" },
+    }),
+    expected: signedIn("allowed"),
+  },
+  "posts.$postId.($slug)#unwatch": {
+    action: thread.action,
+    request: (world) => ({
+      path: `/posts/${world.post.id}`,
+      params: { postId: String(world.post.id) },
+      fields: { intent: "unwatch" },
+    }),
+    expected: signedIn("allowed"),
   },
   "posts.$postId.($slug)#lock": {
     action: thread.action,
@@ -258,6 +300,15 @@ const matrix: Record<string, Entry> = {
       fields: { intent: "suspend", userId: String(world.author.id), reason: "Matrix check", until: "" },
     }),
     expected: signedIn("forbidden"),
+  },
+  unsubscribe: {
+    action: unsubscribe.action,
+    // The signed link is what authorizes, not a session: it works for whoever holds it.
+    request: (world) => ({
+      path: `/unsubscribe?${new URLSearchParams({ token: unsubscribeToken(world.member.id, "replies") })}`,
+      fields: { "List-Unsubscribe": "One-Click" },
+    }),
+    expected: everyone,
   },
   "admin.settings": {
     action: adminSettings.action,

@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const projectRoot = path.resolve(import.meta.dirname, "../..");
@@ -15,6 +17,64 @@ function forum(args: string[], dataDir: string) {
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Like forum(), but leaves the event loop free, for a test server in this process to answer the tool. */
+function forumAsync(args: string[], dataDir: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/forum.ts", ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+/** The smallest SMTP server nodemailer will talk to: it accepts every message and keeps its text. */
+async function startMailServer() {
+  const received: string[] = [];
+  const server = net.createServer((socket) => {
+    let buffer = "";
+    let data: string[] | null = null;
+    socket.write("220 localhost ESMTP test\r\n");
+    socket.on("data", (chunk) => {
+      buffer += chunk.toString();
+      let end: number;
+      while ((end = buffer.indexOf("\r\n")) >= 0) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (data) {
+          if (line === ".") {
+            received.push(data.join("\n"));
+            data = null;
+            socket.write("250 queued\r\n");
+          } else data.push(line);
+        } else if (/^(EHLO|HELO)/i.test(line)) socket.write("250 localhost\r\n");
+        else if (/^DATA/i.test(line)) {
+          data = [];
+          socket.write("354 go ahead\r\n");
+        } else if (/^QUIT/i.test(line)) socket.end("221 bye\r\n");
+        else socket.write("250 ok\r\n");
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, received, close: () => server.close() };
+}
+
+/** Reads or writes the tool's embedded database between runs (no tool may be running then). */
+async function withToolDatabase<T>(dataDir: string, work: (db: PGlite) => Promise<T>) {
+  const db = await PGlite.create(path.join(dataDir, "pglite"));
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
 }
 
 describe("npm run forum", () => {
@@ -72,6 +132,59 @@ describe("npm run forum", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("There is no account with the e-mail address nobody@example.org.");
   });
+
+  it("mail:send delivers what is due once, keeps what fails for later, and needs SMTP_URL", async () => {
+    // It opens (and migrates) the database before it finds no mail server.
+    const withoutServer = forum(["mail:send"], dataDir);
+    expect(withoutServer.code).toBe(1);
+    expect(withoutServer.stderr).toContain("SMTP_URL is not set");
+
+    await withToolDatabase(dataDir, async (db) => {
+      for (const to of ["first@example.org", "second@example.org"]) {
+        await db.query("insert into outbox (to_address, subject, text_body) values ($1, $2, $3)", [
+          to,
+          "Hello from the outbox",
+          `Hello, ${to}.`,
+        ]);
+      }
+    });
+
+    // Nothing listens on a port just closed: the mail server is down.
+    const down = await startMailServer();
+    down.close();
+    const failed = await forumAsync(["mail:send"], dataDir, { SMTP_URL: down.url });
+    expect(failed.stdout).toContain("Sent 0 messages; 2 failed.");
+    expect(failed.code).toBe(1);
+    await withToolDatabase(dataDir, async (db) => {
+      const { rows } = await db.query<{ sent_at: Date | null; attempts: number; last_error: string | null }>(
+        "select sent_at, attempts, last_error from outbox order by id",
+      );
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row.sent_at).toBeNull();
+        expect(row.attempts).toBe(1);
+        expect(row.last_error).toMatch(/ECONNREFUSED/);
+      }
+      // Time passes: the retry is due.
+      await db.query("update outbox set next_attempt_at = now() - interval '1 second'");
+    });
+
+    const mailServer = await startMailServer();
+    try {
+      const sent = await forumAsync(["mail:send"], dataDir, { SMTP_URL: mailServer.url });
+      expect(sent.stderr).toBe("");
+      expect(sent.stdout).toContain("Sent 2 messages; 0 failed.");
+      expect(sent.code).toBe(0);
+      expect(mailServer.received).toHaveLength(2);
+      expect(mailServer.received.join("\n")).toContain("Hello, first@example.org.");
+
+      const again = await forumAsync(["mail:send"], dataDir, { SMTP_URL: mailServer.url });
+      expect(again.stdout).toContain("Sent 0 messages; 0 failed.");
+      expect(mailServer.received).toHaveLength(2);
+    } finally {
+      mailServer.close();
+    }
+  }, 120_000);
 
   it("refuses to open the embedded database while another process holds it", async () => {
     const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { comments } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { loader as siteFeed } from "~/routes/feed[.]xml";
@@ -7,19 +7,10 @@ import { loader as threadFeed } from "~/routes/posts.$postId.feed[.]xml";
 import { loader as tagFeed } from "~/routes/tags.$tag_.feed[.]xml";
 import { createComment, createMember, createPost } from "../support/factories";
 import { callLoader, thrownResponse } from "../support/requests";
+import { usePublicUrl } from "../support/public-url";
 
 const PUBLIC_URL = "https://crosswalk.example.org";
-let savedPublicUrl: string | undefined;
-
-beforeAll(() => {
-  savedPublicUrl = process.env.PUBLIC_URL;
-  process.env.PUBLIC_URL = `${PUBLIC_URL}/`;
-});
-
-afterAll(() => {
-  if (savedPublicUrl === undefined) delete process.env.PUBLIC_URL;
-  else process.env.PUBLIC_URL = savedPublicUrl;
-});
+usePublicUrl(PUBLIC_URL);
 
 // Requests come in on a Host an attacker chooses: links must not follow it.
 const HOSTILE_HOST = "http://evil.example.net";

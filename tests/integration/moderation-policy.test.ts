@@ -156,9 +156,14 @@ describe("deciding on held items", () => {
       .where(eq(moderationActions.commentId, held.id));
     expect(actions).toHaveLength(1);
     const [{ count } = { count: -1 }] = await executeRows<{ count: number }>(
-      sql`select count(*)::int as count from notifications where comment_id = ${held.id}`,
+      sql`select count(*)::int as count from notifications where comment_id = ${held.id} and user_id = ${author.id}`,
     );
     expect(count).toBe(1);
+    // Only an approval makes the comment public, and only then is the thread's author told of the reply.
+    const [{ count: replyNotices } = { count: -1 }] = await executeRows<{ count: number }>(
+      sql`select count(*)::int as count from notifications where comment_id = ${held.id} and user_id = ${first.id}`,
+    );
+    expect(replyNotices).toBe(results[0]!.ok ? 1 : 0);
     const [post] = await getDb().select().from(posts).where(eq(posts.id, thread.id));
     expect(post?.commentCount).toBe(results[0]!.ok ? 1 : 0);
   });
