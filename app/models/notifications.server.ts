@@ -150,6 +150,72 @@ export async function notifyPostPublished(tx: Transaction, postId: number) {
   );
 }
 
+/**
+ * An edit that names someone new notifies them, as a mention in a new
+ * comment would; only while the item is public, never twice for one item,
+ * and never the author. Names already in the text before the edit are left
+ * alone, so fixing a typo does not notify anyone again.
+ */
+export async function notifyMentionsAddedByEdit(
+  tx: Transaction,
+  edit: { postId: number; commentId: number | null; before: string; after: string },
+) {
+  const earlier = new Set(mentionedUsernames(edit.before));
+  const added = mentionedUsernames(edit.after).filter((name) => !earlier.has(name));
+  if (added.length === 0) return;
+  const [item] =
+    edit.commentId === null
+      ? await tx
+          .select({ authorId: posts.authorId, title: posts.title, authorName: users.displayName })
+          .from(posts)
+          .innerJoin(users, eq(users.id, posts.authorId))
+          .where(and(eq(posts.id, edit.postId), eq(posts.status, "published")))
+      : await tx
+          .select({ authorId: comments.authorId, title: posts.title, authorName: users.displayName })
+          .from(comments)
+          .innerJoin(posts, eq(posts.id, comments.postId))
+          .innerJoin(users, eq(users.id, comments.authorId))
+          .where(
+            and(
+              eq(comments.id, edit.commentId),
+              eq(comments.status, "approved"),
+              isNull(comments.deletedAt),
+              eq(posts.status, "published"),
+            ),
+          );
+  if (!item) return;
+  const alreadyTold = new Set(
+    (
+      await tx
+        .select({ userId: notifications.userId })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.postId, edit.postId),
+            edit.commentId === null
+              ? isNull(notifications.commentId)
+              : eq(notifications.commentId, edit.commentId),
+            inArray(notifications.kind, ["mention", "reply", "watched_reply"]),
+          ),
+        )
+    ).map((row) => row.userId),
+  );
+  const members = await activeMembersNamed(tx, added);
+  await insertNotifications(
+    tx,
+    members
+      .filter((member) => member.id !== item.authorId && !alreadyTold.has(member.id))
+      .map((member) => ({
+        userId: member.id,
+        kind: "mention" as const,
+        message: `${item.authorName} mentioned you in ${quoted(item.title)}.`,
+        actorId: item.authorId,
+        postId: edit.postId,
+        commentId: edit.commentId,
+      })),
+  );
+}
+
 async function insertNotifications(tx: Transaction, rows: NotificationRow[]) {
   if (rows.length > 0) await tx.insert(notifications).values(rows);
 }

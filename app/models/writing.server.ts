@@ -14,7 +14,11 @@ import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
-import { notifyCommentPublished, notifyPostPublished } from "./notifications.server";
+import {
+  notifyCommentPublished,
+  notifyMentionsAddedByEdit,
+  notifyPostPublished,
+} from "./notifications.server";
 import { postTagNames } from "./posts.server";
 import { getModerationPolicy } from "./settings.server";
 
@@ -192,6 +196,12 @@ export async function updatePost(
     const published = current.status === "published";
     await detachTags(tx, postId, published);
     await attachTags(tx, postId, changes.tags, published);
+    await notifyMentionsAddedByEdit(tx, {
+      postId,
+      commentId: null,
+      before: current.bodyMd,
+      after: changes.bodyMd,
+    });
     await logEditByModerator(tx, editorId, current.authorId, { postId }, "edit");
   });
 }
@@ -373,6 +383,7 @@ export async function updateComment(commentId: number, editorId: number, bodyMd:
     const [current] = await tx
       .select({
         authorId: comments.authorId,
+        postId: comments.postId,
         bodyMd: comments.bodyMd,
         deletedAt: comments.deletedAt,
         status: comments.status,
@@ -386,6 +397,12 @@ export async function updateComment(commentId: number, editorId: number, bodyMd:
       .update(comments)
       .set({ bodyMd, bodyHtml: renderMarkdown(bodyMd), editedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(comments.id, commentId));
+    await notifyMentionsAddedByEdit(tx, {
+      postId: current.postId,
+      commentId,
+      before: current.bodyMd,
+      after: bodyMd,
+    });
     await logEditByModerator(tx, editorId, current.authorId, { commentId }, "edit");
     return true;
   });

@@ -8,6 +8,7 @@ import { saveEmailPreferences } from "~/models/email-preferences.server";
 import { queueNotificationEmails } from "~/models/notification-mail.server";
 import { setWatching } from "~/models/notifications.server";
 import { saveModerationPolicy } from "~/models/settings.server";
+import { action as editCommentAction } from "~/routes/comments.$commentId.edit";
 import { action as queueAction } from "~/routes/mod._index";
 import { action as threadAction } from "~/routes/posts.$postId.($slug)";
 import { joinedAccount, publishPost, replyTo, type Account } from "../support/member-actions";
@@ -95,6 +96,28 @@ describe("what notifies whom", () => {
     expect(await notificationsOf(named.user)).toEqual([
       expect.objectContaining({ kind: "mention", postId, commentId: null }),
     ]);
+  });
+
+  it("an edit that adds a mention notifies that member once; later edits do not notify again", async () => {
+    const asker = await account();
+    const writer = await account();
+    const named = await account("member", `edited-${process.pid}-${++sequence}`);
+    const postId = await publish(asker);
+    const commentId = await reply(writer, postId, "Our branch manager ran this last year.");
+    const edit = (body: string) =>
+      submitForm(
+        editCommentAction,
+        `/comments/${commentId}/edit`,
+        { intent: "save", body },
+        { cookie: writer.cookie, params: { commentId: String(commentId) } },
+      );
+
+    expect((await edit(`Our branch manager @${named.user.username} ran this last year.`)).status).toBe(302);
+    expect(await notificationsOf(named.user)).toEqual([
+      expect.objectContaining({ kind: "mention", commentId, actorId: writer.user.id }),
+    ]);
+    expect((await edit(`Our branch manager @${named.user.username} ran this in 2025.`)).status).toBe(302);
+    expect(await notificationsOf(named.user)).toHaveLength(1);
   });
 
   it("watchers hear of new replies; Stop watching ends it, and replying again does not restart it", async () => {
