@@ -101,6 +101,9 @@ function AccountNav() {
       <li>
         <NavLink to="/posts/new">Start a post</NavLink>
       </li>
+      <li>
+        <NavLink to="/partners">Partners</NavLink>
+      </li>
       {pendingCount !== null ? (
         <li>
           <NavLink

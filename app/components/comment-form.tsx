@@ -1,7 +1,9 @@
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { COMMENT_MAX } from "~/lib/limits";
+import type { PrivacyConcern } from "~/lib/privacy-check";
 import { FormError, TextAreaField } from "./form";
+import { PrivacyNotice } from "./privacy-notice";
 
 type Props = {
   /** Distinguishes the inline reply forms from the one under the thread. */
@@ -35,6 +37,7 @@ export function CommentForm({
   labelledBy,
 }: Props) {
   const navigation = useNavigation();
+  const privacyConcerns = usePrivacyConcerns(parent?.id ?? null);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const posting =
     navigation.state === "submitting" && navigation.formData?.get("submissionKey") === submissionKey;
@@ -77,6 +80,7 @@ export function CommentForm({
         errors={errors}
         hint={`Markdown works: **bold**, *italic*, [links](https://example.org), lists. Up to ${COMMENT_MAX.toLocaleString("en-US")} characters.`}
       />
+      <PrivacyNotice concerns={privacyConcerns} idPrefix={idPrefix} />
       <div className="comment-form__actions">
         <button type="submit" disabled={posting}>
           {posting ? "Posting…" : "Post comment"}
@@ -91,4 +95,16 @@ export function CommentForm({
       </div>
     </Form>
   );
+}
+
+type CommentAnswer = { form?: string; values?: Record<string, string>; privacyConcerns?: PrivacyConcern[] };
+
+/**
+ * What the privacy check found in this form's last Publish. The thread's action
+ * answers for every form on the page; the reply it refused names its parent.
+ */
+function usePrivacyConcerns(parentId: number | null): PrivacyConcern[] {
+  const answer = useActionData() as CommentAnswer | undefined;
+  if (answer?.form !== "comment" || !answer.privacyConcerns) return [];
+  return (answer.values?.parentId ?? "") === String(parentId ?? "") ? answer.privacyConcerns : [];
 }

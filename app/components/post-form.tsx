@@ -1,4 +1,5 @@
 import { Form, Link, useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
 import { BODY_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN } from "~/lib/limits";
 import { postKindLabels, postKinds } from "~/lib/post-kinds";
 import type { SimilarPost } from "~/models/similar-posts.server";
@@ -27,6 +28,8 @@ type Props = {
   similarPosts?: SimilarPost[];
   /** Called with the title on every keystroke, for looking up similar posts as it changes. */
   onTitleChange?: (title: string) => void;
+  /** Shown inside the form just above the buttons, so any control in it is sent with the post. */
+  beforeActions?: ReactNode;
 };
 
 const kindOptions = postKinds.map((kind) => ({ value: kind, label: postKindLabels[kind] }));
@@ -41,6 +44,7 @@ export function PostForm({
   formKey,
   similarPosts,
   onTitleChange,
+  beforeActions,
 }: Props) {
   const navigation = useNavigation();
   const busyIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
@@ -83,6 +87,7 @@ export function PostForm({
           errors={errors.tags}
           hint={`Comma separated, at most ${TAGS_MAX}: for example summer-reading, booklists.`}
         />
+        {beforeActions}
         <div className="post-form__actions">
           <button
             type="submit"

@@ -59,24 +59,30 @@ export const demoMembers: DemoMember[] = [
     community: "Three Rivers Regional Library System",
     bio: "Youth services consultant for a regional system covering 23 public libraries and about 60 schools. I started Crosswalk so we'd stop solving the same problems alone.",
     role: "admin",
+    region: "Minnesota",
+    openToPartnering: false,
   },
   {
     username: "dev-patel",
     displayName: "Dev Patel",
     email: "dev-patel@example.org",
     libraryType: "public",
-    community: "Lakeside Public Library",
+    community: "Lakeside",
     bio: "Teen services librarian at Lakeside Public Library and a volunteer moderator here. Ask me about teen advisory boards, anime clubs, and surviving a 300-student assembly.",
     role: "moderator",
+    region: "Minnesota",
+    openToPartnering: true,
   },
   {
     username: "maria-okafor",
     displayName: "Maria Okafor",
     email: "maria-okafor@example.org",
     libraryType: "school",
-    community: "Riverside Unified School District",
+    community: "Lakeside",
     bio: "Librarian at Jefferson Elementary, serving 540 kids in K–5. I run a lunchtime graphic novel club and will happily talk your ear off about picture book biographies.",
     role: "member",
+    region: "Minnesota",
+    openToPartnering: true,
   },
   {
     username: "hannah-lindqvist",
@@ -86,24 +92,30 @@ export const demoMembers: DemoMember[] = [
     community: "Cedar Falls School District",
     bio: "Librarian at Cedar Falls Middle School (grades 6–8). Former English teacher who now spends most of her time co-planning research units.",
     role: "member",
+    region: "Minnesota",
+    openToPartnering: true,
   },
   {
     username: "marcus-bell",
     displayName: "Marcus Bell",
     email: "marcus-bell@example.org",
     libraryType: "school",
-    community: "North Ridge Unified School District",
+    community: "Millbrook",
     bio: "High school librarian at North Ridge High: 1,900 students and one very busy makerspace. Currently learning more about school board budgets than I ever wanted to.",
     role: "member",
+    region: "Minnesota",
+    openToPartnering: true,
   },
   {
     username: "rosa-delgado",
     displayName: "Rosa Delgado",
     email: "rosa-delgado@example.org",
     libraryType: "public",
-    community: "Millbrook Public Library",
+    community: "Millbrook",
     bio: "Children's librarian at Millbrook Public Library's Eastside branch. Storytimes, summer reading, and a long-running campaign to get every kindergartner a library card.",
     role: "member",
+    region: "Minnesota",
+    openToPartnering: true,
   },
   {
     username: "tomas-reyes",
@@ -113,6 +125,8 @@ export const demoMembers: DemoMember[] = [
     community: "Harbor State University",
     bio: "Education librarian at Harbor State University, where I teach future teachers how to use both school and public libraries. Always happy to share workshop slides.",
     role: "member",
+    region: "Minnesota",
+    openToPartnering: true,
   },
   {
     username: "priya-nair",
@@ -122,6 +136,8 @@ export const demoMembers: DemoMember[] = [
     community: "Maple Grove School District",
     bio: "First-year teacher-librarian at a K–8 school in Maple Grove. Still figuring out where everything is, including the public library's phone number.",
     role: "member",
+    region: "Wisconsin",
+    openToPartnering: true,
   },
 ];
 
@@ -302,6 +318,19 @@ I'm leaning toward option 3, but our teachers are attached to the certificates, 
         body: "There's decent research suggesting required logs can dampen motivation for kids who already read a lot. I keep a short plain-language summary with citations here, in case your teachers want something to read: https://example.org/reading-logs-research-summary",
       },
     ],
+    summary: {
+      hoursAgo: 200,
+      body: `What I took to our primary teachers, thanks to everyone who answered:
+
+- **We're swapping the minute log for a bingo card**, built together with the public library, so families track once. Rosa's branch saw completion go from about 30% to 52% after the same switch.
+- **The branch accepts a finished school log as a full card**, so teachers who still want to send a log home can.
+- **The September assembly stays**, and the public library is invited to hand out certificates with us.
+- I shared Tomás's research summary with the team; it settled the question of required minutes.`,
+      credits: [
+        { author: "rosa-delgado", hoursAgo: 255 },
+        { author: "tomas-reyes", hoursAgo: 230 },
+      ],
+    },
   },
   {
     author: "tomas-reyes",

@@ -8,6 +8,9 @@ export type DemoMember = {
   community: string | null; // town or district
   bio: string;
   role: UserRole; // "member" | "moderator" | "admin"
+  /** The partner finder: state or region, and whether they are listed there. */
+  region?: string | null;
+  openToPartnering?: boolean;
 };
 
 export type DemoComment = {
@@ -27,6 +30,15 @@ export type DemoPost = {
   tags: string[]; // 1–5 names from demoTags
   hoursAgo: number;
   comments: DemoComment[];
+  /** A question's summary of answers, written by the asker. */
+  summary?: DemoSummary;
+};
+
+export type DemoSummary = {
+  body: string; // markdown, 1–10,000 characters
+  hoursAgo: number; // later (smaller) than the replies it credits
+  /** The credited replies, each named by its author and its hoursAgo (unique within the post). */
+  credits: { author: string; hoursAgo: number }[];
 };
 
 export type DemoTag = { name: string; description: string }; // name: 2–30 of a-z, 0-9, -

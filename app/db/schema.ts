@@ -65,6 +65,8 @@ export const notificationKind = pgEnum("notification_kind", [
   "accepted_answer",
   "moderation",
   "helpful",
+  "summary_credit",
+  "introduction",
 ]);
 /** What a member chooses an e-mail frequency for; each notification kind belongs to one. */
 export const emailTopic = pgEnum("email_topic", [
@@ -74,6 +76,7 @@ export const emailTopic = pgEnum("email_topic", [
   "accepted",
   "helpful",
   "moderation",
+  "introductions",
 ]);
 
 export const users = pgTable(
@@ -94,6 +97,10 @@ export const users = pgTable(
     approvedCount: integer().notNull().default(0),
     rejectedCount: integer().notNull().default(0),
     spamCount: integer().notNull().default(0),
+    /** State, province or region, for the partner finder (community is the town or district). */
+    region: text(),
+    openToPartnering: boolean().notNull().default(false),
+    acceptsIntroductions: boolean().notNull().default(true),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },
@@ -152,6 +159,8 @@ export const posts = pgTable(
     bodyMd: text().notNull(),
     bodyHtml: text().notNull(),
     status: postStatus().notNull().default("published"),
+    /** Why a post the author published anyway was held (the privacy check), shown in the queue. */
+    heldReason: text(),
     locked: boolean().notNull().default(false),
     pinned: boolean().notNull().default(false),
     commentCount: integer().notNull().default(0),
@@ -207,6 +216,7 @@ export const comments = pgTable(
     bodyMd: text().notNull(),
     bodyHtml: text().notNull(),
     status: commentStatus().notNull().default("approved"),
+    heldReason: text(),
     helpfulCount: integer().notNull().default(0),
     flagCount: integer().notNull().default(0),
     // Set by the form; the same submission twice makes one comment.
@@ -353,6 +363,7 @@ export const notifications = pgTable(
     actorId: integer().references(() => users.id, { onDelete: "set null" }),
     postId: integer().references(() => posts.id, { onDelete: "cascade" }),
     commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
+    introductionId: integer().references(() => introductions.id, { onDelete: "cascade" }),
     message: text().notNull().default(""),
     /** How many events this row stands for (Helpful marks are batched into one unread row). */
     count: integer().notNull().default(1),
@@ -371,6 +382,7 @@ export const notifications = pgTable(
     index("notifications_actor_id_idx").on(table.actorId),
     index("notifications_post_id_idx").on(table.postId),
     index("notifications_comment_id_idx").on(table.commentId),
+    index("notifications_introduction_id_idx").on(table.introductionId),
   ],
 );
 
@@ -390,6 +402,103 @@ export const subscriptions = pgTable(
   (table) => [
     primaryKey({ columns: [table.userId, table.postId] }),
     index("subscriptions_post_id_idx").on(table.postId),
+  ],
+);
+
+/** The asker's (or a moderator's) summary of a question's answers: LM_NET's "HIT" practice. */
+export const answerSummaries = pgTable(
+  "answer_summaries",
+  {
+    postId: integer()
+      .primaryKey()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    authorId: integer().references(() => users.id, { onDelete: "set null" }),
+    bodyMd: text().notNull(),
+    bodyHtml: text().notNull(),
+    searchVector: tsvector().generatedAlwaysAs(
+      (): SQL => sql`to_tsvector('english', ${answerSummaries.bodyMd})`,
+    ),
+    editedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (table) => [
+    index("answer_summaries_author_id_idx").on(table.authorId),
+    index("answer_summaries_search_vector_idx").using("gin", table.searchVector),
+  ],
+);
+
+/** The comments a summary draws on; each credited author is notified. */
+export const answerSummaryCredits = pgTable(
+  "answer_summary_credits",
+  {
+    postId: integer()
+      .notNull()
+      .references(() => answerSummaries.postId, { onDelete: "cascade" }),
+    commentId: integer()
+      .notNull()
+      .references(() => comments.id, { onDelete: "cascade" }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.postId, table.commentId] }),
+    index("answer_summary_credits_comment_id_idx").on(table.commentId),
+  ],
+);
+
+/** The earlier text of an edited summary. */
+export const answerSummaryRevisions = pgTable(
+  "answer_summary_revisions",
+  {
+    id: id(),
+    postId: integer()
+      .notNull()
+      .references(() => answerSummaries.postId, { onDelete: "cascade" }),
+    editorId: integer().references(() => users.id, { onDelete: "set null" }),
+    bodyMd: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("answer_summary_revisions_post_id_idx").on(table.postId, table.createdAt),
+    index("answer_summary_revisions_editor_id_idx").on(table.editorId),
+  ],
+);
+
+/** A short message from one member to another through the partner finder. */
+export const introductions = pgTable(
+  "introductions",
+  {
+    id: id(),
+    senderId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    recipientId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    message: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("introductions_sender_id_idx").on(table.senderId, table.createdAt),
+    index("introductions_recipient_id_idx").on(table.recipientId, table.createdAt),
+    check("introductions_not_self", sql`${table.senderId} <> ${table.recipientId}`),
+  ],
+);
+
+/** A member who blocked another from introducing themselves. */
+export const memberBlocks = pgTable(
+  "member_blocks",
+  {
+    blockerId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: integer()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.blockerId, table.blockedId] }),
+    index("member_blocks_blocked_id_idx").on(table.blockedId),
   ],
 );
 

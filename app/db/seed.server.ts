@@ -1,5 +1,15 @@
 import { inArray, sql } from "drizzle-orm";
-import { comments, notifications, postTags, posts, subscriptions, tags, users } from "~/db/schema";
+import {
+  answerSummaries,
+  answerSummaryCredits,
+  comments,
+  notifications,
+  postTags,
+  posts,
+  subscriptions,
+  tags,
+  users,
+} from "~/db/schema";
 import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { hashPassword } from "~/lib/password.server";
@@ -88,6 +98,8 @@ async function insertDemoContent(tx: Transaction, passwordHash: string, now: num
     const watchers = new Set([authorId]);
     let approvedCount = 0;
     let lastActivityAt = createdAt;
+    // A summary names the replies it credits by author and age: "rosa-delgado@255".
+    const commentIds = new Map<string, number>();
 
     const insertComment = async (comment: DemoComment, parentId: number | null, depth: number) => {
       const commentAuthorId = userId(comment.author);
@@ -108,6 +120,7 @@ async function insertDemoContent(tx: Transaction, passwordHash: string, now: num
         })
         .returning({ id: comments.id });
       if (!inserted) throw new Error("Inserting a demo comment returned nothing.");
+      commentIds.set(`${comment.author}@${comment.hoursAgo}`, inserted.id);
       if (status === "approved") {
         approvedCount++;
         countApproved(commentAuthorId);
@@ -118,6 +131,25 @@ async function insertDemoContent(tx: Transaction, passwordHash: string, now: num
       for (const reply of comment.replies ?? []) await insertComment(reply, inserted.id, depth + 1);
     };
     for (const comment of demoPost.comments) await insertComment(comment, null, 1);
+    if (demoPost.summary) {
+      const summaryAt = hoursAgo(now, demoPost.summary.hoursAgo);
+      await tx.insert(answerSummaries).values({
+        postId: post.id,
+        authorId,
+        bodyMd: demoPost.summary.body,
+        bodyHtml: renderMarkdown(demoPost.summary.body),
+        createdAt: summaryAt,
+        updatedAt: summaryAt,
+      });
+      const credits = demoPost.summary.credits.map(({ author, hoursAgo: age }) => {
+        const commentId = commentIds.get(`${author}@${age}`);
+        if (commentId === undefined) {
+          throw new Error(`The summary of "${demoPost.title}" credits an unknown reply: ${author}@${age}`);
+        }
+        return { postId: post.id, commentId };
+      });
+      if (credits.length > 0) await tx.insert(answerSummaryCredits).values(credits);
+    }
 
     await tx
       .update(posts)

@@ -3,7 +3,15 @@
  * kind belongs to one topic; the defaults follow the issue: replies and
  * mentions at once, everything else in the weekly digest.
  */
-export const EMAIL_TOPICS = ["replies", "mentions", "watched", "accepted", "helpful", "moderation"] as const;
+export const EMAIL_TOPICS = [
+  "replies",
+  "mentions",
+  "watched",
+  "accepted",
+  "helpful",
+  "moderation",
+  "introductions",
+] as const;
 export type EmailTopic = (typeof EMAIL_TOPICS)[number];
 
 export const EMAIL_FREQUENCIES = ["immediately", "daily", "weekly", "never"] as const;
@@ -23,6 +31,7 @@ export const EMAIL_TOPIC_LABELS: Record<EmailTopic, string> = {
   accepted: "Your answer accepted",
   helpful: "Helpful marks",
   moderation: "Moderation decisions",
+  introductions: "Introductions from other librarians",
 };
 
 export const DEFAULT_EMAIL_FREQUENCY: Record<EmailTopic, EmailFrequency> = {
@@ -32,6 +41,7 @@ export const DEFAULT_EMAIL_FREQUENCY: Record<EmailTopic, EmailFrequency> = {
   accepted: "weekly",
   helpful: "weekly",
   moderation: "weekly",
+  introductions: "immediately",
 };
 
 export type NotificationKind =
@@ -42,7 +52,9 @@ export type NotificationKind =
   | "rejected"
   | "accepted_answer"
   | "moderation"
-  | "helpful";
+  | "helpful"
+  | "summary_credit"
+  | "introduction";
 
 export const TOPIC_OF_KIND: Record<NotificationKind, EmailTopic> = {
   reply: "replies",
@@ -53,6 +65,9 @@ export const TOPIC_OF_KIND: Record<NotificationKind, EmailTopic> = {
   approved: "moderation",
   rejected: "moderation",
   moderation: "moderation",
+  // Being credited in a summary of answers is news of the same kind as an accepted answer.
+  summary_credit: "accepted",
+  introduction: "introductions",
 };
 
 export function isEmailTopic(value: unknown): value is EmailTopic {

@@ -9,6 +9,7 @@ export const rateLimits = {
   postsPerMember: { limit: 3, windowSeconds: 10 * 60 },
   commentsPerMember: { limit: 6, windowSeconds: 60 },
   flagsPerMember: { limit: 20, windowSeconds: 24 * 60 * 60 },
+  introductionsPerMember: { limit: 5, windowSeconds: 24 * 60 * 60 },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimits;

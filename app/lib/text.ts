@@ -30,4 +30,4 @@ export function slugify(title: string): string {
   return RESERVED_SLUGS.has(slug) ? `${slug}-post` : slug;
 }
 
-const RESERVED_SLUGS = new Set(["edit", "revisions", "flag", "feed", "booklist", "new"]);
+const RESERVED_SLUGS = new Set(["edit", "revisions", "flag", "feed", "booklist", "new", "summary"]);

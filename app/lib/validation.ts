@@ -68,11 +68,33 @@ export const loginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
+export const regionField = trimmed(z.string().max(60, "Keep the region to 60 characters.")).optional();
+
+/** An HTML checkbox: sent as "on" when ticked, left out when not. */
+const checkboxField = z
+  .literal("on")
+  .optional()
+  .transform((value) => value === "on");
+
 export const profileSchema = z.object({
   displayName: displayNameField,
   libraryType: libraryTypeField,
   community: communityField,
+  region: regionField,
+  openToPartnering: checkboxField,
+  acceptsIntroductions: checkboxField,
   bio: bioField,
+});
+
+export const INTRODUCTION_MAX = 1000;
+
+export const introductionSchema = z.object({
+  message: trimmed(
+    z
+      .string({ error: "Write a few words about you and your library." })
+      .min(1, "Write a few words about you and your library.")
+      .max(INTRODUCTION_MAX, "Keep the message to 1,000 characters."),
+  ),
 });
 
 export const passwordChangeSchema = z.object({

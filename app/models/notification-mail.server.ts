@@ -49,6 +49,8 @@ type ClaimedRow = {
   post_title: string | null;
   post_slug: string | null;
   comment_body: string | null;
+  introduction_id: number | null;
+  introduction_message: string | null;
 };
 
 export type QueueResult = { immediate: number; digests: number; skipped: number };
@@ -117,11 +119,12 @@ async function queueClaimed(tx: Transaction, due: DueRow[]): Promise<QueueResult
     sql`
       select n.id, n.user_id, n.kind, n.message, n.post_id, n.comment_id, n.read_at,
         u.email, u.display_name, u.status, p.title as post_title, p.slug as post_slug,
-        c.body_md as comment_body
+        c.body_md as comment_body, n.introduction_id, i.message as introduction_message
       from notifications n
       join users u on u.id = n.user_id
       left join posts p on p.id = n.post_id
       left join comments c on c.id = n.comment_id and c.status = 'approved' and c.deleted_at is null
+      left join introductions i on i.id = n.introduction_id
       where n.id in (${ids}) and n.emailed_at is null
       order by n.created_at, n.id
       for update of n skip locked
@@ -175,7 +178,7 @@ function escapeHtml(text: string) {
 const withoutFinalStop = (message: string) => message.replace(/\.$/, "");
 
 function linkOf(row: ClaimedRow) {
-  const href = notificationHref(row.post_id, row.post_slug, row.comment_id);
+  const href = notificationHref(row.post_id, row.post_slug, row.comment_id, row.introduction_id);
   return href ? siteUrl(href) : siteUrl("/notifications");
 }
 
@@ -208,7 +211,8 @@ function footer(userId: number, scopes: UnsubscribeScope[], why: string): Footer
 function immediateMail(row: ClaimedRow) {
   const topic: EmailTopic = TOPIC_OF_KIND[row.kind];
   const link = linkOf(row);
-  const excerpt = row.comment_body ? plainExcerpt(row.comment_body, 600) : "";
+  // An introduction is quoted whole (it is at most 1,000 characters of plain text).
+  const excerpt = row.introduction_message ?? (row.comment_body ? plainExcerpt(row.comment_body, 600) : "");
   const end = footer(
     row.user_id,
     [topic],
@@ -231,7 +235,7 @@ function immediateMail(row: ClaimedRow) {
       `<p>Hello ${escapeHtml(row.display_name)},</p>`,
       `<p>${escapeHtml(row.message)}</p>`,
       excerpt
-        ? `<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px">${escapeHtml(excerpt)}</blockquote>`
+        ? `<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:12px;white-space:pre-wrap">${escapeHtml(excerpt)}</blockquote>`
         : "",
       `<p><a href="${escapeHtml(link)}">Read it on Crosswalk</a></p>`,
       end.html,

@@ -318,6 +318,7 @@ export async function listNotifications(
       postId: notifications.postId,
       postSlug: posts.slug,
       commentId: notifications.commentId,
+      introductionId: notifications.introductionId,
       actorUsername: users.username,
       actorDisplayName: users.displayName,
     })
@@ -347,12 +348,18 @@ export async function listNotifications(
       row.actorUsername && row.actorDisplayName
         ? { username: row.actorUsername, displayName: row.actorDisplayName }
         : null,
-    href: notificationHref(row.postId, row.postSlug, row.commentId),
+    href: notificationHref(row.postId, row.postSlug, row.commentId, row.introductionId),
   }));
   return { items, nextCursor: rows.length > limit && last ? { at: last.createdKey, id: last.id } : null };
 }
 
-export function notificationHref(postId: number | null, slug: string | null, commentId: number | null) {
+export function notificationHref(
+  postId: number | null,
+  slug: string | null,
+  commentId: number | null,
+  introductionId: number | null = null,
+) {
+  if (introductionId !== null) return `/introductions/${introductionId}`;
   if (postId === null) return null;
   const thread = slug ? `/posts/${postId}/${slug}` : `/posts/${postId}`;
   return commentId === null ? thread : `${thread}#comment-${commentId}`;

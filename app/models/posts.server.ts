@@ -79,7 +79,7 @@ const hasTag = (name: string) => sql`exists (
  *
  * - active: (last_activity_at desc, id desc);
  * - new: (created_at desc, id desc);
- * - unanswered: questions with no accepted answer and no approved reply, as new;
+ * - unanswered: questions with no accepted answer, no approved reply and no summary of answers, as new;
  * - top: created within `period`, (helpful_count desc, id desc).
  *
  * A timestamp sort takes and gives a timestamp cursor, "top" a helpful-count
@@ -132,7 +132,13 @@ export async function listLatestPosts({
         kind ? eq(posts.kind, kind) : undefined,
         tag === undefined ? undefined : hasTag(tag),
         sort === "unanswered"
-          ? and(eq(posts.kind, "question"), isNull(posts.acceptedCommentId), eq(posts.commentCount, 0))
+          ? and(
+              eq(posts.kind, "question"),
+              isNull(posts.acceptedCommentId),
+              eq(posts.commentCount, 0),
+              // The asker's summary of answers (gathered off the forum, perhaps) marks it answered too.
+              sql`not exists (select 1 from answer_summaries s where s.post_id = ${posts.id})`,
+            )
           : undefined,
         sort === "top" && period !== "all"
           ? sql`${posts.createdAt} >= now() - ${periodIntervals[period]}::interval`

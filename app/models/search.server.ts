@@ -8,6 +8,13 @@ export const SEARCH_RESULTS_PER_PAGE = 20;
 const COMMENT_RANK_FACTOR = 0.8;
 
 /**
+ * The asker's summary of answers is what a later reader wants, so a thread
+ * whose summary matches ranks above every thread without one: ts_rank stays
+ * below 1, and the boost is added to the summary's own rank.
+ */
+const SUMMARY_RANK_BOOST = 1;
+
+/**
  * A position in the ranked results: the last thread shown. The rank travels
  * as Postgres's own text of a `real` (shortest exact form), so it compares
  * equal to the rank the next query computes and no thread repeats or is lost.
@@ -68,7 +75,8 @@ const HEADLINE_OPTIONS =
  * One page of threads matching `query` (websearch syntax: "phrases",
  * -exclusions, or), best first. A thread matches on its published post
  * (title weighted above body, through the stored vector) or on an approved,
- * undeleted reply; its rank is the better of the two, a reply's scaled down.
+ * undeleted reply, or on its summary of answers; its rank is the best of
+ * those, a reply's scaled down and a summary's raised above any other match.
  * Only the stored tsvector columns are matched and ranked, through their GIN
  * indexes; ts_headline runs on the page's rows alone. One statement.
  */
@@ -98,6 +106,11 @@ export async function searchThreads({
       join posts cp on cp.id = c.post_id and cp.status = 'published', search_query sq
       where c.status = 'approved' and c.deleted_at is null and c.search_vector @@ sq.q
       group by c.post_id
+      union all
+      select s.post_id as id, (ts_rank(s.search_vector, sq.q) + ${SUMMARY_RANK_BOOST}::real)::real as rank
+      from answer_summaries s
+      join posts sp on sp.id = s.post_id and sp.status = 'published', search_query sq
+      where s.search_vector @@ sq.q
     ),
     ranked as (
       select id, max(rank)::real as rank from hits group by id

@@ -87,6 +87,9 @@ export async function getAccountSettings(userId: number) {
       displayName: users.displayName,
       libraryType: users.libraryType,
       community: users.community,
+      region: users.region,
+      openToPartnering: users.openToPartnering,
+      acceptsIntroductions: users.acceptsIntroductions,
       bio: users.bio,
     })
     .from(users)
@@ -97,7 +100,15 @@ export async function getAccountSettings(userId: number) {
 
 export async function updateProfile(
   userId: number,
-  profile: { displayName: string; libraryType: LibraryType; community?: string; bio?: string },
+  profile: {
+    displayName: string;
+    libraryType: LibraryType;
+    community?: string;
+    region?: string;
+    openToPartnering: boolean;
+    acceptsIntroductions: boolean;
+    bio?: string;
+  },
 ) {
   await getDb()
     .update(users)
@@ -105,6 +116,9 @@ export async function updateProfile(
       displayName: profile.displayName,
       libraryType: profile.libraryType,
       community: profile.community || null,
+      region: profile.region || null,
+      openToPartnering: profile.openToPartnering,
+      acceptsIntroductions: profile.acceptsIntroductions,
       bio: profile.bio ?? "",
       updatedAt: sql`now()`,
     })

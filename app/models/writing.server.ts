@@ -87,6 +87,8 @@ export type NewPost = {
   bodyMd: string;
   tags: string[];
   submissionKey?: string;
+  /** Holds the post whatever the author's trust, with this note for moderators (the privacy check). */
+  holdReason?: string;
 };
 
 /** Publishes (or holds) a post. The same submission key twice gives back the first post. */
@@ -102,6 +104,7 @@ export async function createPost(input: NewPost) {
     const author = await loadAuthor(tx, input.authorId);
     const policy = await getModerationPolicy(tx);
     const published =
+      !input.holdReason &&
       initialStatus(author, { kind: "post", text: `${input.title}\n${input.bodyMd}` }, policy) === "approved";
     const [post] = await tx
       .insert(posts)
@@ -113,6 +116,7 @@ export async function createPost(input: NewPost) {
         bodyMd: input.bodyMd,
         bodyHtml: renderMarkdown(input.bodyMd),
         status: published ? "published" : "pending",
+        heldReason: input.holdReason ?? null,
         submissionKey: input.submissionKey ?? null,
       })
       .onConflictDoNothing({ target: [posts.authorId, posts.submissionKey] })
@@ -273,6 +277,8 @@ export type NewComment = {
   parentId?: number;
   bodyMd: string;
   submissionKey?: string;
+  /** Holds the comment whatever the author's trust, with this note for moderators (the privacy check). */
+  holdReason?: string;
 };
 
 export type CreateCommentResult =
@@ -320,11 +326,9 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
     }
 
     const author = await loadAuthor(tx, input.authorId);
-    const status = initialStatus(
-      author,
-      { kind: "comment", text: input.bodyMd },
-      await getModerationPolicy(tx),
-    );
+    const status = input.holdReason
+      ? "pending"
+      : initialStatus(author, { kind: "comment", text: input.bodyMd }, await getModerationPolicy(tx));
     const [comment] = await tx
       .insert(comments)
       .values({
@@ -335,6 +339,7 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
         bodyMd: input.bodyMd,
         bodyHtml: renderMarkdown(input.bodyMd),
         status,
+        heldReason: input.holdReason ?? null,
         submissionKey: input.submissionKey ?? null,
       })
       .returning({ id: comments.id, status: comments.status });

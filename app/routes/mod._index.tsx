@@ -390,6 +390,12 @@ function QueueItem({
           )}
         </div>
       ) : null}
+      {item.heldReason ? (
+        // The author published this despite the privacy check's warning: say what to look at.
+        <p className="notice queue-item__held-reason">
+          <strong>Held by the privacy check:</strong> {item.heldReason.replace(/^Privacy check: /, "")}
+        </p>
+      ) : null}
       {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
       <div className="prose queue-item__body" dangerouslySetInnerHTML={{ __html: item.bodyHtml }} />
       <Form method="post" noValidate key={formKey} className="queue-item__decision">

@@ -17,6 +17,7 @@ import {
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { CommentForm } from "~/components/comment-form";
+import { PRIVACY_CONFIRMATION_FIELD, PRIVACY_REFUSAL } from "~/components/privacy-notice";
 import { CommentTree, HelpfulControl } from "~/components/comment-tree";
 import { FormError, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -27,6 +28,7 @@ import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { can, canAcceptAnswer, hasRole } from "~/lib/permissions";
 import { postKindLabels } from "~/lib/post-kinds";
+import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
   consumeRateLimit,
   refundRateLimit,
@@ -36,6 +38,7 @@ import {
 import { randomToken } from "~/lib/secrets.server";
 import { originFrom, pageMeta, plainTextFromHtml, privatePageMeta } from "~/lib/seo";
 import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
+import { getAnswerSummary } from "~/models/answer-summaries.server";
 import { listThreadComments } from "~/models/comments.server";
 import { isWatching, setWatching } from "~/models/notifications.server";
 import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
@@ -129,6 +132,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           bodyHtml: accepted.bodyHtml,
         }
       : null,
+    // Only a question has one: the other kinds pay no query for it.
+    answerSummary: post.kind === "question" ? ((await getAnswerSummary(post.id)) ?? null) : null,
     submissionKey: randomToken(),
     flagged: new URL(request.url).searchParams.get("flagged") === "1",
     now: new Date(),
@@ -140,6 +145,8 @@ type CommentActionData = {
   errors: FieldErrors;
   values: Record<string, string>;
   formError: string | null;
+  /** What the privacy check found when the author has not yet confirmed. */
+  privacyConcerns?: PrivacyConcern[];
 };
 type ModerateActionData = {
   form: "moderate";
@@ -319,6 +326,14 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
   const values = { body: parsed.data.body, parentId: String(parsed.data.parentId ?? "") };
 
   const exempt = hasRole(user, "moderator");
+  // Anything that could identify a child needs the author's second look first (docs/privacy-check.md).
+  const privacyConcerns = findPrivacyConcerns(parsed.data.body);
+  if (privacyConcerns.length > 0 && formData.get(PRIVACY_CONFIRMATION_FIELD) !== "yes") {
+    return data<CommentActionData>(
+      { form: "comment", errors: {}, values, formError: PRIVACY_REFUSAL, privacyConcerns },
+      { status: 400 },
+    );
+  }
   const rateSubject = String(user.id);
   if (!exempt) {
     const { allowed, bucket } = await consumeRateLimit("commentsPerMember", rateSubject);
@@ -341,6 +356,8 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
     parentId: parsed.data.parentId,
     bodyMd: parsed.data.body,
     submissionKey: parsed.data.submissionKey,
+    // Moderators are trusted to have checked; a member's confirmed comment waits for one.
+    holdReason: !exempt && privacyConcerns.length > 0 ? privacyHoldReason(privacyConcerns) : undefined,
   });
   if (!exempt && (!result.ok || result.duplicate)) await refundRateLimit("commentsPerMember", rateSubject);
   if (!result.ok) {
@@ -369,6 +386,7 @@ export default function Thread() {
     viewerVotes,
     watching,
     acceptedAnswer,
+    answerSummary,
     submissionKey,
     flagged,
     now,
@@ -504,6 +522,44 @@ export default function Thread() {
         pressed={viewerVotes.post}
         canMark={Boolean(viewer) && viewer?.id !== post.authorId && post.status === "published"}
       />
+      {answerSummary ? (
+        <section id="answer-summary" className="accepted-answer" aria-labelledby="answer-summary-heading">
+          <h2 id="answer-summary-heading">Summary of answers</h2>
+          <p className="comment__meta">
+            Summarised by{" "}
+            {answerSummary.writer ? (
+              <Link to={`/u/${answerSummary.writer.username}`}>{answerSummary.writer.displayName}</Link>
+            ) : (
+              "a former member"
+            )}
+            {" · "}
+            <RelativeTime date={answerSummary.createdAt} now={now} />
+            {answerSummary.editedAt ? " · edited" : null}
+          </p>
+          {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
+          <div className="prose" dangerouslySetInnerHTML={{ __html: answerSummary.bodyHtml }} />
+          {answerSummary.credits.length > 0 ? (
+            <p className="comment__meta">
+              Credits:{" "}
+              {answerSummary.credits.map((credit, index) => (
+                <span key={credit.commentId}>
+                  {index > 0 ? ", " : null}
+                  <a href={`#comment-${credit.commentId}`}>Reply by {credit.authorDisplayName}</a>
+                </span>
+              ))}
+            </p>
+          ) : null}
+          {canAccept ? (
+            <p>
+              <Link to={`/posts/${post.id}/summary`}>Edit summary</Link>
+            </p>
+          ) : null}
+        </section>
+      ) : canAccept ? (
+        <p>
+          <Link to={`/posts/${post.id}/summary`}>Write a summary of answers</Link>
+        </p>
+      ) : null}
       {acceptedAnswer ? (
         <section className="accepted-answer" aria-labelledby="accepted-answer-heading">
           <h2 id="accepted-answer-heading">Accepted answer</h2>

@@ -10,10 +10,12 @@ import { useEffect, useRef, useState } from "react";
 import { useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
+import { PRIVACY_CONFIRMATION_FIELD, PRIVACY_REFUSAL, PrivacyNotice } from "~/components/privacy-notice";
 import { requireUser } from "~/lib/auth.server";
 import { BODY_MAX } from "~/lib/limits";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { hasRole } from "~/lib/permissions";
+import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
   consumeRateLimit,
   refundRateLimit,
@@ -40,6 +42,8 @@ type ComposerData = {
   previewHtml: string | null;
   /** Only a preview looks these up: without JavaScript it is the one way to see them. */
   similarPosts: SimilarPost[];
+  /** What the privacy check found, after a Preview or a refused Publish. */
+  privacyConcerns?: PrivacyConcern[];
 };
 
 /** How long the title must rest before similar posts are looked up, so typing sends few requests. */
@@ -68,6 +72,7 @@ export async function action({ request }: ActionFunctionArgs) {
       formError: null,
       previewHtml: renderMarkdown(values.body ?? ""),
       similarPosts,
+      privacyConcerns: findPrivacyConcerns(`${values.title ?? ""}\n\n${body}`),
     });
   }
   if (intent !== "publish") throw new Response("Unknown action.", { status: 400 });
@@ -81,6 +86,21 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const exempt = hasRole(user, "moderator");
+  // Anything that could identify a child needs the author's second look first (docs/privacy-check.md).
+  const privacyConcerns = findPrivacyConcerns(`${parsed.data.title}\n\n${parsed.data.body}`);
+  if (privacyConcerns.length > 0 && formData.get(PRIVACY_CONFIRMATION_FIELD) !== "yes") {
+    return data<ComposerData>(
+      {
+        errors: {},
+        values,
+        formError: PRIVACY_REFUSAL,
+        previewHtml: null,
+        similarPosts: [],
+        privacyConcerns,
+      },
+      { status: 400 },
+    );
+  }
   const rateSubject = String(user.id);
   if (!exempt) {
     const { allowed, bucket } = await consumeRateLimit("postsPerMember", rateSubject);
@@ -107,6 +127,8 @@ export async function action({ request }: ActionFunctionArgs) {
     bodyMd: parsed.data.body,
     tags: parsed.data.tags,
     submissionKey: parsed.data.submissionKey,
+    // Moderators are trusted to have checked; a member's confirmed post waits for one.
+    holdReason: !exempt && privacyConcerns.length > 0 ? privacyHoldReason(privacyConcerns) : undefined,
   });
   if (!exempt && post.duplicate) await refundRateLimit("postsPerMember", rateSubject);
   return redirect(`/posts/${post.id}/${post.slug}`);
@@ -132,6 +154,7 @@ export default function NewPost() {
         formKey={formKey}
         similarPosts={similarPosts}
         onTitleChange={lookUpSimilarPosts}
+        beforeActions={<PrivacyNotice concerns={actionData?.privacyConcerns ?? []} idPrefix="post" />}
       />
     </div>
   );

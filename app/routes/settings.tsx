@@ -7,7 +7,7 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { Notice, SelectField, TextAreaField, TextField, useFormKey } from "~/components/form";
+import { CheckboxField, Notice, SelectField, TextAreaField, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
 import {
@@ -63,6 +63,7 @@ const emailPreferencesSchema = z.object({
   accepted: frequencyField,
   helpful: frequencyField,
   moderation: frequencyField,
+  introductions: frequencyField,
 } satisfies Record<EmailTopic, typeof frequencyField>);
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -162,6 +163,36 @@ export default function Settings() {
             defaultValue={values.community ?? account.community ?? ""}
             errors={profileErrors.community}
             hint="Optional: your town or school district."
+          />
+          <TextField
+            label="Region"
+            name="region"
+            defaultValue={values.region ?? account.region ?? ""}
+            errors={profileErrors.region}
+            hint="Optional: your state or region, so librarians nearby can find you."
+          />
+          <CheckboxField
+            label="Open to partnering"
+            name="openToPartnering"
+            defaultChecked={
+              actionData?.intent === "profile" ? values.openToPartnering === "on" : account.openToPartnering
+            }
+            hint={
+              <>
+                List me on <Link to="/partners">Find a partner library</Link> for librarians of the other
+                library type.
+              </>
+            }
+          />
+          <CheckboxField
+            label="Let other librarians introduce themselves to me"
+            name="acceptsIntroductions"
+            defaultChecked={
+              actionData?.intent === "profile"
+                ? values.acceptsIntroductions === "on"
+                : account.acceptsIntroductions
+            }
+            hint="They send a short message through Crosswalk; your e-mail address is never shown."
           />
           <TextAreaField
             label="Bio"

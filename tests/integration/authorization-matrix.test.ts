@@ -3,7 +3,7 @@ import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { users, type Comment, type Post, type User } from "~/db/schema";
+import { introductions, users, type Comment, type Post, type User } from "~/db/schema";
 import { executeRows, getDb } from "~/lib/db.server";
 import { defaultModerationPolicy } from "~/lib/moderation-policy";
 import { startSession } from "~/lib/session.server";
@@ -13,15 +13,18 @@ import * as adminSettings from "~/routes/admin.settings";
 import * as commentEdit from "~/routes/comments.$commentId.edit";
 import * as commentFlag from "~/routes/comments.$commentId.flag";
 import * as forgotPassword from "~/routes/forgot-password";
+import * as introduction from "~/routes/introductions.$id";
 import * as join from "~/routes/join";
 import * as login from "~/routes/login";
 import * as logout from "~/routes/logout";
 import * as moderationQueue from "~/routes/mod._index";
 import * as members from "~/routes/mod.users";
 import * as notificationsPage from "~/routes/notifications";
+import * as introduce from "~/routes/partners_.$username.introduce";
 import * as thread from "~/routes/posts.$postId.($slug)";
 import * as postEdit from "~/routes/posts.$postId.edit";
 import * as postFlag from "~/routes/posts.$postId.flag";
+import * as postSummary from "~/routes/posts.$postId.summary";
 import * as newPost from "~/routes/posts.new";
 import * as resetPassword from "~/routes/reset-password";
 import * as settings from "~/routes/settings";
@@ -48,6 +51,10 @@ type World = {
   heldComment: Comment;
   question: Post;
   answer: Comment;
+  /** A member open to introductions who is none of the people acting. */
+  partner: User;
+  /** From the member to the author: only the author (its recipient) may block its sender. */
+  introductionId: number;
 };
 
 type Entry = {
@@ -284,6 +291,16 @@ const matrix: Record<string, Entry> = {
     // Nobody flags their own post.
     expected: { ...signedIn("allowed"), author: "forbidden" },
   },
+  "posts.$postId.summary": {
+    action: postSummary.action,
+    request: (world) => ({
+      path: `/posts/${world.question.id}/summary`,
+      params: { postId: String(world.question.id) },
+      fields: { body: "What the replies taught me.", credit: String(world.answer.id) },
+    }),
+    // Only the asker (the author here) and moderators summarise the answers.
+    expected: ownerOnly,
+  },
   "comments.$commentId.flag": {
     action: commentFlag.action,
     request: (world) => ({
@@ -309,6 +326,33 @@ const matrix: Record<string, Entry> = {
       fields: { "List-Unsubscribe": "One-Click" },
     }),
     expected: everyone,
+  },
+  "partners_.$username.introduce": {
+    action: introduce.action,
+    request: (world) => ({
+      path: `/partners/${world.partner.username}/introduce`,
+      params: { username: world.partner.username },
+      fields: { message: "Hello from the matrix." },
+    }),
+    expected: signedIn("allowed"),
+  },
+  "introductions.$id#block": {
+    action: introduction.action,
+    request: (world) => ({
+      path: `/introductions/${world.introductionId}`,
+      params: { id: String(world.introductionId) },
+      fields: { intent: "block" },
+    }),
+    expected: { ...signedIn("forbidden"), author: "allowed", moderator: "forbidden", admin: "forbidden" },
+  },
+  "introductions.$id#unblock": {
+    action: introduction.action,
+    request: (world) => ({
+      path: `/introductions/${world.introductionId}`,
+      params: { id: String(world.introductionId) },
+      fields: { intent: "unblock" },
+    }),
+    expected: { ...signedIn("forbidden"), author: "allowed", moderator: "forbidden", admin: "forbidden" },
   },
   "admin.settings": {
     action: adminSettings.action,
@@ -336,8 +380,26 @@ async function buildWorld(): Promise<World> {
   const heldComment = await createComment(post, member, { status: "pending" });
   const question = await createPost(author, { kind: "question", title: "A question for the matrix" });
   const answer = await createComment(question, member);
+  const partner = await createMember({ libraryType: "public" });
+  const [sent] = await getDb()
+    .insert(introductions)
+    .values({ senderId: member.id, recipientId: author.id, message: "Hello from the matrix." })
+    .returning({ id: introductions.id });
   // Log the suspended member in first, then suspend: their cookie must stop working.
-  return { author, member, moderator, admin, suspended, post, comment, heldComment, question, answer };
+  return {
+    author,
+    member,
+    moderator,
+    admin,
+    suspended,
+    post,
+    comment,
+    heldComment,
+    question,
+    answer,
+    partner,
+    introductionId: sent!.id,
+  };
 }
 
 /** A digest of every row that matters, to prove a refused request changed nothing. */
@@ -356,6 +418,10 @@ async function fingerprint() {
     "password_reset_tokens",
     "outbox",
     "subscriptions",
+    "answer_summaries",
+    "answer_summary_credits",
+    "introductions",
+    "member_blocks",
   ];
   const digests: Record<string, string> = {};
   for (const table of tables) {

@@ -330,9 +330,10 @@ describe("notification e-mail in /settings", () => {
     accepted: "weekly",
     helpful: "never",
     moderation: "immediately",
+    introductions: "weekly",
   };
 
-  it("shows the defaults: replies and mentions at once, the rest weekly", async () => {
+  it("shows the defaults: replies, mentions and introductions at once, the rest weekly", async () => {
     const member = await account();
     expect((await openSettings(member)).emailPreferences).toEqual({
       replies: "immediately",
@@ -341,6 +342,7 @@ describe("notification e-mail in /settings", () => {
       accepted: "weekly",
       helpful: "weekly",
       moderation: "weekly",
+      introductions: "immediately",
     });
   });
 
