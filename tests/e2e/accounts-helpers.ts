@@ -77,7 +77,8 @@ export async function logOut(page: Page) {
 
 /** Fills and sends the log-in form (the page must be on /login). */
 export async function fillLogInForm(page: Page, email: string, password: string) {
-  await page.getByLabel("Email").fill(email);
+  // Exact: a post titled with the word "email" on the page must never match.
+  await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Log in" }).click();
 }

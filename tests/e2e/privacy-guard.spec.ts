@@ -1,3 +1,4 @@
+import { logOut } from "./accounts-helpers";
 import { expect, expectAccessible, test } from "./fixtures";
 import {
   commentBox,
@@ -53,7 +54,8 @@ test.describe("the privacy check with JavaScript", () => {
     });
     const firstId = await postComment(page, replyBox(page), demoMembers.june, "Graphic novels, every time.");
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    // Logging in again before the log-out has landed would race its redirect.
+    await logOut(page);
     await logInAs(page, demoMembers.priya, path);
     const form = await openInlineReply(page, firstId);
     await commentBox(form).fill(NAMING_A_CHILD);
@@ -81,7 +83,8 @@ test.describe("the privacy check without JavaScript", () => {
     await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
     const path = new URL(page.url()).pathname;
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    // Logging in again before the log-out has landed would race its redirect.
+    await logOut(page);
     await logInAs(page, demoMembers.priya, path);
     const box = replyBox(page);
     await commentBox(box).fill(NAMING_A_CHILD);
@@ -94,7 +97,8 @@ test.describe("the privacy check without JavaScript", () => {
     await expect(page).toHaveURL(/#comment-\d+$/);
     await expect(page.getByText("Maya Lopez, a 3rd grader, finished every book")).toBeVisible();
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    // Logging in again before the log-out has landed would race its redirect.
+    await logOut(page);
     await logInAs(page, demoMembers.dev, "/mod");
     const held = page.getByRole("article", { name: `Comment on ${title}` });
     await expect(held.getByText("Held by the privacy check:")).toBeVisible();
