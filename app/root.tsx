@@ -192,6 +192,12 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li>
                   <NavLink to="/tags">Tags</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/stories">Stories</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/booklists">Booklists</NavLink>
+                </li>
               </ul>
             </nav>
             <HeaderSearch />

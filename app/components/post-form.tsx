@@ -3,7 +3,9 @@ import type { ReactNode } from "react";
 import { BODY_MAX, TAGS_MAX, TITLE_MAX, TITLE_MIN } from "~/lib/limits";
 import { postKindLabels, postKinds } from "~/lib/post-kinds";
 import type { SimilarPost } from "~/models/similar-posts.server";
+import { BooklistEditor } from "./booklist-editor";
 import { FormError, SelectField, TextAreaField, TextField } from "./form";
+import { StoryFields } from "./story-fields";
 
 export type PostFormValues = {
   title?: string;
@@ -72,6 +74,7 @@ export function PostForm({
           defaultValue={values.kind ?? ""}
           errors={errors.kind}
         />
+        <StoryFields values={values} errors={errors} />
         <TextAreaField
           label="Body"
           name="body"
@@ -87,6 +90,7 @@ export function PostForm({
           errors={errors.tags}
           hint={`Comma separated, at most ${TAGS_MAX}: for example summer-reading, booklists.`}
         />
+        <BooklistEditor values={values} errors={errors} />
         {beforeActions}
         <div className="post-form__actions">
           <button

@@ -2,7 +2,9 @@ import { Link } from "@remix-run/react";
 import type { LibraryType, PostKind } from "~/db/schema";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { postKindLabels } from "~/lib/post-kinds";
+import type { StoryCardData } from "~/lib/story-fields";
 import { RelativeTime } from "./relative-time";
+import { StoryCard } from "./story-card";
 
 export type PostSummaryData = {
   id: number;
@@ -16,6 +18,8 @@ export type PostSummaryData = {
   authorUsername: string;
   authorDisplayName: string;
   authorLibraryType: LibraryType;
+  /** A Success story's details, shown as a compact card. */
+  story?: StoryCardData | null;
 };
 
 export function PostSummary({ post, now }: { post: PostSummaryData; now: Date }) {
@@ -27,6 +31,7 @@ export function PostSummary({ post, now }: { post: PostSummaryData; now: Date })
       <h2 className="post-summary__title" id={`post-${post.id}-title`}>
         <Link to={`/posts/${post.id}/${post.slug}`}>{post.title}</Link>
       </h2>
+      {post.story ? <StoryCard story={post.story} /> : null}
       <p className="post-summary__excerpt">{post.excerpt}</p>
       <p className="post-summary__byline">
         <Link to={`/u/${post.authorUsername}`}>{post.authorDisplayName}</Link>

@@ -146,6 +146,16 @@ export const demoPosts: DemoPost[] = [
     author: "maria-okafor",
     kind: "story",
     title: "Library card sign-up night at back-to-school: 212 new cards in one evening",
+    story: {
+      programType: "library_card_drive",
+      partners: ["school_library", "public_library", "families"],
+      gradeBands: ["k_2", "3_5"],
+      reach: 212,
+      outcome: { measure: "library cards issued at back-to-school night", before: 31, after: 212 },
+      staffHours: 10,
+      wouldChange:
+        "Drop the raffle: filling out tickets slowed the line and brought nobody new to the table.",
+    },
     tags: ["library-cards", "school-outreach"],
     hoursAgo: 470,
     body: `Last year our back-to-school night library card table signed up **31 students**. It sat in a corner of the gym and mostly collected pens.
@@ -186,6 +196,29 @@ The number I'm proudest of: **64 of those new cards were used in the first month
     title: "A shared booklist template for curriculum units (and how we split the work)",
     tags: ["booklists", "curriculum"],
     hoursAgo: 400,
+    booklist: [
+      {
+        title: "Hatchet",
+        author: "Gary Paulsen",
+        isbn: "9781416936473",
+        gradeBand: "6_8",
+        note: "The anchor text. Audiobook at all three public library branches.",
+      },
+      {
+        title: "The Hunger Games",
+        author: "Suzanne Collins",
+        isbn: "9780439023528",
+        gradeBand: "6_8",
+        note: "Literature circles only; some families ask for an alternative.",
+      },
+      {
+        title: "A Long Walk to Water",
+        author: "Linda Sue Park",
+        gradeBand: "6_8",
+        note: "Pairs with the water unit in science.",
+      },
+      { title: "Island of the Blue Dolphins", author: "Scott O'Dell", gradeBand: "6_8" },
+    ],
     body: `Our 7th-grade ELA team asks me for a booklist for every unit, and our public library partner (hi, Dev) gets the same request from the same teachers a week later. So this year we started building them together in one shared spreadsheet.
 
 **The template has six columns:**
@@ -240,6 +273,16 @@ Blank template here: https://example.org/unit-booklist-template. Make a copy and
     author: "dev-patel",
     kind: "story",
     title: "Our teen advisory board ran the middle school visit, and it was the best one yet",
+    story: {
+      programType: "class_visit",
+      partners: ["public_library", "school_library", "teachers"],
+      gradeBands: ["6_8"],
+      reach: 150,
+      outcome: { measure: "Cedar Falls students at the summer kickoff", before: 20, after: 57 },
+      staffHours: 12,
+      wouldChange:
+        "Build in a practice run at the school the week before. The teens needed far more rehearsal than I expected.",
+    },
     tags: ["teens", "class-visits"],
     hoursAgo: 330,
     body: `Every spring we visit Cedar Falls Middle School to promote summer programs, and every spring it's the same: me, a slideshow, and 150 sixth graders politely waiting for it to end.
@@ -377,6 +420,13 @@ Slides and handout are at https://example.org/in-service-library-session. I'd lo
     author: "rosa-delgado",
     kind: "story",
     title: "Summer reading kickoff: nine elementary school assemblies in five days",
+    story: {
+      programType: "summer_reading",
+      partners: ["public_library", "school_library", "teachers", "families"],
+      gradeBands: ["k_2", "3_5"],
+      outcome: { measure: "children registered for summer reading", before: 410, after: 780 },
+      staffHours: 25,
+    },
     tags: ["summer-reading", "school-outreach"],
     hoursAgo: 180,
     body: `Last June I finally did something I'd been talking about for three years: a summer reading kickoff assembly at **every elementary school** in our branch's area. Nine schools, five days, one very tired children's librarian.
@@ -569,6 +619,24 @@ Facts, not outrage.`,
     title:
       "Can the public library supply 30 copies for a 7th-grade novel study without wrecking everyone's holds?",
     tags: ["curriculum", "booklists"],
+    booklist: [
+      {
+        title: "Hatchet",
+        author: "Gary Paulsen",
+        isbn: "9781416936473",
+        gradeBand: "6_8",
+        note: "First choice.",
+      },
+      { title: "The Giver", author: "Lois Lowry", isbn: "9780544336261", gradeBand: "6_8" },
+      { title: "Wonder", author: "R. J. Palacio", isbn: "9780375869020", gradeBand: "3_5" },
+      {
+        title: "Holes",
+        author: "Louis Sachar",
+        isbn: "9780440414803",
+        gradeBand: "6_8",
+        note: "We have 6 copies already.",
+      },
+    ],
     hoursAgo: 90,
     body: `Our 7th-grade ELA team wants to do a whole-class novel study this spring. I have 6 copies in my library and no budget left for a class set (about 30 copies, maybe $400 in paperbacks).
 
@@ -788,6 +856,38 @@ What formats are working in your area? And how do you measure success: attendanc
             ],
           },
         ],
+      },
+    ],
+  },
+  {
+    author: "rosa-delgado",
+    kind: "story",
+    title: "We tried the back-to-school card table in Millbrook: 40 cards to 310",
+    story: {
+      programType: "library_card_drive",
+      partners: ["public_library", "school_library", "families"],
+      gradeBands: ["k_2", "3_5"],
+      reach: 310,
+      outcome: { measure: "library cards issued at back-to-school night", before: 40, after: 310 },
+      staffHours: 14,
+      wouldChange:
+        "Bring two card printers. With one, the line backed up into the hallway for the first hour.",
+      triedFrom: "Library card sign-up night at back-to-school: 212 new cards in one evening",
+    },
+    tags: ["library-cards", "school-outreach"],
+    hoursAgo: 60,
+    body: `After reading Maria's post about her back-to-school card table, Marcus and I tried the same thing at Millbrook Elementary this fall.
+
+We kept three of her four changes: the table by the front door, cards printed on the spot, and **fine-free** in big letters. We couldn't staff it in three languages, so we printed the sign-up form in English and Spanish and had one Spanish-speaking volunteer.
+
+Last year the school's card table signed up 40 students. This year: **310**.
+
+The one thing we added: the school librarian handed every teacher a class list the week before, so teachers could remind families at pick-up. Several parents told us that was why they came over.`,
+    comments: [
+      {
+        author: "maria-okafor",
+        hoursAgo: 50,
+        body: "310! The class-list reminder is a great addition. I'm borrowing it back for next year.",
       },
     ],
   },

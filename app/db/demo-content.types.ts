@@ -1,3 +1,5 @@
+import type { GradeBand } from "../lib/grade-bands";
+import type { ProgramType, StoryPartner } from "../lib/story-fields";
 import type { LibraryType, PostKind, UserRole } from "./schema";
 
 export type DemoMember = {
@@ -32,6 +34,31 @@ export type DemoPost = {
   comments: DemoComment[];
   /** A question's summary of answers, written by the asker. */
   summary?: DemoSummary;
+  /** A Success story's details (story_details). */
+  story?: DemoStory;
+  /** The post's booklist, in order. */
+  booklist?: DemoBook[];
+};
+
+export type DemoBook = {
+  title: string; // 1–300 characters
+  author: string;
+  isbn?: string; // ISBN-13 digits, check digit valid
+  gradeBand?: GradeBand;
+  note?: string;
+};
+
+export type DemoStory = {
+  programType: ProgramType;
+  partners: StoryPartner[];
+  gradeBands: GradeBand[];
+  reach?: number; // 0–10,000,000, as are the other numbers
+  /** What was measured, with its figures before and after. */
+  outcome?: { measure: string; before: number; after: number }; // measure: 1–100 characters
+  staffHours?: number;
+  wouldChange?: string; // up to 2,000 characters
+  /** "I tried this": the title of an earlier demo story this one followed. */
+  triedFrom?: string;
 };
 
 export type DemoSummary = {

@@ -56,6 +56,25 @@ export const moderationActionKind = pgEnum("moderation_action_kind", [
   "change_role",
   "change_settings",
 ]);
+export const storyPartner = pgEnum("story_partner", [
+  "school_library",
+  "public_library",
+  "teachers",
+  "administrators",
+  "families",
+  "other",
+]);
+export const gradeBand = pgEnum("grade_band", ["prek", "k_2", "3_5", "6_8", "9_12", "all_ages"]);
+export const programType = pgEnum("program_type", [
+  "curriculum_booklist",
+  "summer_reading",
+  "teacher_workshop",
+  "class_visit",
+  "library_card_drive",
+  "author_visit",
+  "advocacy",
+  "other",
+]);
 export const notificationKind = pgEnum("notification_kind", [
   "reply",
   "mention",
@@ -402,6 +421,76 @@ export const subscriptions = pgTable(
   (table) => [
     primaryKey({ columns: [table.userId, table.postId] }),
     index("subscriptions_post_id_idx").on(table.postId),
+  ],
+);
+
+/** The structured part of a Success story: who, for whom, what kind, and what came of it. */
+export const storyDetails = pgTable(
+  "story_details",
+  {
+    postId: integer()
+      .primaryKey()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    programType: programType().notNull(),
+    partners: storyPartner()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    gradeBands: gradeBand()
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    /** Students or families reached. */
+    reach: integer(),
+    /** What was measured, e.g. "library cards issued", with the numbers before and after. */
+    outcomeMeasure: text(),
+    outcomeBefore: integer(),
+    outcomeAfter: integer(),
+    staffHours: integer(),
+    wouldChange: text().notNull().default(""),
+    /** "I tried this": the story this one followed. */
+    triedFromPostId: integer().references((): AnyPgColumn => posts.id, { onDelete: "set null" }),
+  },
+  (table) => [
+    index("story_details_tried_from_post_id_idx").on(table.triedFromPostId),
+    index("story_details_program_type_idx").on(table.programType),
+    check(
+      "story_details_numbers_not_negative",
+      sql`coalesce(${table.reach}, 0) >= 0 and coalesce(${table.outcomeBefore}, 0) >= 0 and coalesce(${table.outcomeAfter}, 0) >= 0 and coalesce(${table.staffHours}, 0) >= 0`,
+    ),
+    check(
+      "story_details_not_tried_from_itself",
+      sql`${table.triedFromPostId} is distinct from ${table.postId}`,
+    ),
+  ],
+);
+
+/** One book of a booklist carried by a post or a comment. */
+export const booklistItems = pgTable(
+  "booklist_items",
+  {
+    id: id(),
+    postId: integer().references(() => posts.id, { onDelete: "cascade" }),
+    commentId: integer().references(() => comments.id, { onDelete: "cascade" }),
+    position: integer().notNull(),
+    title: text().notNull(),
+    author: text().notNull().default(""),
+    /** Always stored as ISBN-13 digits, so the same book on two lists is one book. */
+    isbn: text(),
+    gradeBand: gradeBand(),
+    note: text().notNull().default(""),
+    searchVector: tsvector().generatedAlwaysAs(
+      (): SQL =>
+        sql`setweight(to_tsvector('english', ${booklistItems.title}), 'A') || setweight(to_tsvector('simple', ${booklistItems.author}), 'B')`,
+    ),
+  },
+  (table) => [
+    uniqueIndex("booklist_items_post_position_key").on(table.postId, table.position),
+    uniqueIndex("booklist_items_comment_position_key").on(table.commentId, table.position),
+    index("booklist_items_isbn_idx").on(table.isbn),
+    index("booklist_items_search_vector_idx").using("gin", table.searchVector),
+    check("booklist_items_one_target", sql`num_nonnulls(${table.postId}, ${table.commentId}) = 1`),
+    check("booklist_items_isbn13", sql`${table.isbn} ~ '^97[89][0-9]{10}$'`),
   ],
 );
 

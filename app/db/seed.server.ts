@@ -14,7 +14,9 @@ import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { hashPassword } from "~/lib/password.server";
 import { slugify } from "~/lib/text";
+import { replacePostBooklist } from "~/models/booklists.server";
 import { notifyCommentPublished } from "~/models/notifications.server";
+import { insertDemoStoryDetails } from "~/models/stories.server";
 import { DEMO_PASSWORD, demoMembers, demoPosts, demoTags } from "./demo-content";
 import type { DemoComment } from "./demo-content.types";
 
@@ -94,6 +96,21 @@ async function insertDemoContent(tx: Transaction, passwordHash: string, now: num
       return { postId: post.id, tagId };
     });
     if (postTagRows.length > 0) await tx.insert(postTags).values(postTagRows);
+    if (demoPost.booklist) {
+      await replacePostBooklist(
+        tx,
+        post.id,
+        demoPost.booklist.map((book) => ({
+          title: book.title,
+          author: book.author,
+          isbn: book.isbn ?? null,
+          gradeBand: book.gradeBand ?? null,
+          note: book.note ?? "",
+        })),
+      );
+    }
+
+    if (demoPost.story) await insertDemoStoryDetails(tx, post.id, demoPost.story);
 
     const watchers = new Set([authorId]);
     let approvedCount = 0;

@@ -2,6 +2,15 @@ import { z } from "zod";
 import { libraryTypes } from "./library-types";
 import { BODY_MAX, COMMENT_MAX, PASSWORD_MAX, PASSWORD_MIN, TAGS_MAX, TITLE_MAX, TITLE_MIN } from "./limits";
 import { postKinds } from "./post-kinds";
+import { GRADE_BANDS } from "./grade-bands";
+import {
+  OUTCOME_MEASURE_MAX,
+  PROGRAM_TYPES,
+  STORY_FIELD_NAMES,
+  STORY_NUMBER_MAX,
+  STORY_PARTNERS,
+  WOULD_CHANGE_MAX,
+} from "./story-fields";
 
 // The limits and messages of every form, shared by the action that enforces
 // them and the form that shows them.
@@ -228,4 +237,100 @@ export function parseForm<Schema extends z.ZodType>(
 /** A password is never sent back to the browser, not even to the person who typed it. */
 export function withoutPasswords(values: Record<string, string>) {
   return Object.fromEntries(Object.entries(values).filter(([key]) => !/password/i.test(key)));
+}
+
+// Success stories ------------------------------------------------------------
+
+/** An optional whole number of a story (reach, staff hours, the outcome's figures). */
+const storyNumber = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      const text = value?.trim().replace(/,/g, "") ?? "";
+      if (text === "") return null;
+      if (!/^\d+$/.test(text)) {
+        context.addIssue({ code: "custom", message: `Enter ${what} as a whole number, like 120.` });
+        return z.NEVER;
+      }
+      if (Number(text) > STORY_NUMBER_MAX) {
+        context.addIssue({
+          code: "custom",
+          message: `Enter ${what} up to ${STORY_NUMBER_MAX.toLocaleString("en-US")}.`,
+        });
+        return z.NEVER;
+      }
+      return Number(text);
+    });
+
+export const storySchema = z
+  .object({
+    partners: z.array(z.enum(STORY_PARTNERS, { error: "Choose partners from the list." })),
+    gradeBands: z.array(z.enum(GRADE_BANDS, { error: "Choose grade bands from the list." })),
+    programType: z.enum(PROGRAM_TYPES, { error: "Choose the kind of program." }),
+    reach: storyNumber("the number of students or families"),
+    outcomeMeasure: trimmed(
+      z.string().max(OUTCOME_MEASURE_MAX, `Keep the outcome measure to ${OUTCOME_MEASURE_MAX} characters.`),
+    ).optional(),
+    outcomeBefore: storyNumber("the number before"),
+    outcomeAfter: storyNumber("the number after"),
+    staffHours: storyNumber("the staff hours"),
+    wouldChange: trimmed(
+      z
+        .string()
+        .max(
+          WOULD_CHANGE_MAX,
+          `Keep “What I would change” to ${WOULD_CHANGE_MAX.toLocaleString("en-US")} characters.`,
+        ),
+    ).optional(),
+    triedFrom: optionalId,
+  })
+  .transform((story, context) => {
+    // An outcome is a measure with both of its figures, or nothing at all.
+    const measure = story.outcomeMeasure || null;
+    const hasBefore = story.outcomeBefore !== null;
+    const hasAfter = story.outcomeAfter !== null;
+    if (!measure && (hasBefore || hasAfter)) {
+      context.addIssue({
+        code: "custom",
+        path: ["outcomeMeasure"],
+        message: "Say what the numbers measure, such as library cards issued.",
+      });
+    }
+    if ((measure || hasBefore || hasAfter) && !hasBefore) {
+      context.addIssue({ code: "custom", path: ["outcomeBefore"], message: "Enter the number before." });
+    }
+    if ((measure || hasBefore || hasAfter) && !hasAfter) {
+      context.addIssue({ code: "custom", path: ["outcomeAfter"], message: "Enter the number after." });
+    }
+    return { ...story, outcomeMeasure: measure, wouldChange: story.wouldChange ?? "" };
+  });
+
+export type StoryInput = z.infer<typeof storySchema>;
+
+/**
+ * The Success story part of the post form. Only a story has one: for any
+ * other kind the part is ignored (without JavaScript its fields are always on
+ * the page) and the answer is `null`. A story left with the part blank has
+ * none either, so a story written with just Title, Type and Body still
+ * publishes; once anything of it is filled in, it needs its program type.
+ */
+export function parseStoryForm(
+  formData: FormData,
+): { ok: true; data: StoryInput | null } | { ok: false; errors: FieldErrors } {
+  if (formData.get("kind") !== "story") return { ok: true, data: null };
+  const blank = STORY_FIELD_NAMES.every((name) =>
+    formData.getAll(name).every((value) => typeof value === "string" && value.trim() === ""),
+  );
+  if (blank) return { ok: true, data: null };
+  const input = {
+    ...formValues(formData),
+    partners: formData.getAll("partners"),
+    gradeBands: formData.getAll("gradeBands"),
+  };
+  const result = storySchema.safeParse(input);
+  if (result.success) return { ok: true, data: result.data };
+  const errors = z.flattenError(result.error).fieldErrors as FieldErrors;
+  if (errors.triedFrom) errors.triedFrom = ["The story you are following up on is not available."];
+  return { ok: false, errors };
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import { posts, tags, users, type PostKind } from "~/db/schema";
+import { posts, storyDetails, tags, users, type PostKind } from "~/db/schema";
 import { isHelpfulCursor, type ListCursor } from "~/lib/cursor";
 import { getDb } from "~/lib/db.server";
 
@@ -27,6 +27,18 @@ const authorColumns = {
   authorLibraryType: users.libraryType,
 };
 
+/** A Success story's card in a list (null for other posts), from a left join of story_details. */
+export const storyCardColumns = {
+  programType: storyDetails.programType,
+  partners: storyDetails.partners,
+  gradeBands: storyDetails.gradeBands,
+  reach: storyDetails.reach,
+  outcomeMeasure: storyDetails.outcomeMeasure,
+  outcomeBefore: storyDetails.outcomeBefore,
+  outcomeAfter: storyDetails.outcomeAfter,
+  staffHours: storyDetails.staffHours,
+};
+
 export type PostListItem = Awaited<ReturnType<typeof listLatestPosts>>["posts"][number];
 
 const listColumns = {
@@ -43,6 +55,7 @@ const listColumns = {
   createdKey: cursorTimestamp(posts.createdAt),
   tags: postTagNames,
   ...authorColumns,
+  story: storyCardColumns,
 };
 
 /** The orders of the public post lists (SPEC: ?sort=). */
@@ -126,6 +139,7 @@ export async function listLatestPosts({
     .select(listColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
+    .leftJoin(storyDetails, eq(storyDetails.postId, posts.id))
     .where(
       and(
         eq(posts.status, "published"),
@@ -190,6 +204,7 @@ export async function listPinnedPosts(limit = MAX_PINNED_POSTS) {
     .select(listColumns)
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
+    .leftJoin(storyDetails, eq(storyDetails.postId, posts.id))
     .where(and(eq(posts.status, "published"), eq(posts.pinned, true)))
     .orderBy(desc(posts.lastActivityAt), desc(posts.id))
     .limit(limit);

@@ -10,17 +10,21 @@ import {
   users,
   type PostKind,
 } from "~/db/schema";
+import type { BooklistRow } from "~/lib/booklist";
 import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
+import type { StoryInput } from "~/lib/validation";
 import {
   notifyCommentPublished,
   notifyMentionsAddedByEdit,
   notifyPostPublished,
 } from "./notifications.server";
+import { replacePostBooklist } from "./booklists.server";
 import { postTagNames } from "./posts.server";
 import { getModerationPolicy } from "./settings.server";
+import { saveStoryDetails } from "./stories.server";
 
 // Every write here moves the counters it affects (comment_count,
 // last_activity_at, tag post_count, approved contributions) in its own
@@ -89,6 +93,10 @@ export type NewPost = {
   submissionKey?: string;
   /** Holds the post whatever the author's trust, with this note for moderators (the privacy check). */
   holdReason?: string;
+  /** The post's booklist, in order. */
+  booklist?: BooklistRow[];
+  /** A Success story's structured part (story_details), saved with the post. */
+  story?: StoryInput | null;
 };
 
 /** Publishes (or holds) a post. The same submission key twice gives back the first post. */
@@ -130,6 +138,8 @@ export async function createPost(input: NewPost) {
       return { ...winner!, duplicate: true };
     }
     await attachTags(tx, post.id, input.tags, published);
+    if (input.booklist) await replacePostBooklist(tx, post.id, input.booklist);
+    if (input.kind === "story") await saveStoryDetails(tx, post.id, input.story);
     await watch(tx, input.authorId, post.id);
     if (published) {
       await tx
@@ -175,7 +185,14 @@ async function logEditByModerator(
 export async function updatePost(
   postId: number,
   editorId: number,
-  changes: { kind: PostKind; title: string; bodyMd: string; tags: string[] },
+  changes: {
+    kind: PostKind;
+    title: string;
+    bodyMd: string;
+    tags: string[];
+    booklist?: BooklistRow[];
+    story?: StoryInput | null;
+  },
 ) {
   await getDb().transaction(async (tx) => {
     const [current] = await tx
@@ -200,6 +217,9 @@ export async function updatePost(
     const published = current.status === "published";
     await detachTags(tx, postId, published);
     await attachTags(tx, postId, changes.tags, published);
+    if (changes.booklist) await replacePostBooklist(tx, postId, changes.booklist);
+    // A post that is no longer a story loses its details; a story sent without them keeps its own.
+    await saveStoryDetails(tx, postId, changes.kind === "story" ? changes.story : null);
     await notifyMentionsAddedByEdit(tx, {
       postId,
       commentId: null,

@@ -16,12 +16,14 @@ import {
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { BooklistTable } from "~/components/booklist-editor";
 import { CommentForm } from "~/components/comment-form";
 import { PRIVACY_CONFIRMATION_FIELD, PRIVACY_REFUSAL } from "~/components/privacy-notice";
 import { CommentTree, HelpfulControl } from "~/components/comment-tree";
 import { FormError, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { RelativeTime } from "~/components/relative-time";
+import { StoryCard } from "~/components/story-card";
 import { getOptionalUser, requireUser } from "~/lib/auth.server";
 import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
@@ -39,8 +41,10 @@ import { randomToken } from "~/lib/secrets.server";
 import { originFrom, pageMeta, plainTextFromHtml, privatePageMeta } from "~/lib/seo";
 import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
 import { getAnswerSummary } from "~/models/answer-summaries.server";
+import { listPostBooklist } from "~/models/booklists.server";
 import { listThreadComments } from "~/models/comments.server";
 import { isWatching, setWatching } from "~/models/notifications.server";
+import { getStoryThread } from "~/models/stories.server";
 import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
 import {
   listViewerVotes,
@@ -134,6 +138,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : null,
     // Only a question has one: the other kinds pay no query for it.
     answerSummary: post.kind === "question" ? ((await getAnswerSummary(post.id)) ?? null) : null,
+    booklist: await listPostBooklist(post.id),
+    // A story's card and its "I tried this" chain: the other kinds pay no query for them.
+    story: post.kind === "story" ? await getStoryThread(post.id) : null,
     submissionKey: randomToken(),
     flagged: new URL(request.url).searchParams.get("flagged") === "1",
     now: new Date(),
@@ -387,6 +394,8 @@ export default function Thread() {
     watching,
     acceptedAnswer,
     answerSummary,
+    story,
+    booklist,
     submissionKey,
     flagged,
     now,
@@ -513,8 +522,26 @@ export default function Thread() {
             : "This post is awaiting moderation."}
         </p>
       ) : null}
+      {story ? (
+        <StoryCard
+          story={story.card}
+          thread={{
+            postId: post.id,
+            wouldChange: story.wouldChange,
+            triedFrom: story.triedFrom,
+            triedBy: story.triedBy,
+            canTry: Boolean(viewer) && post.status === "published",
+          }}
+        />
+      ) : null}
       {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: post.bodyHtml }} />
+      {booklist.length > 0 ? (
+        <BooklistTable
+          rows={booklist}
+          csvHref={post.status === "published" ? `/posts/${post.id}/booklist.csv` : undefined}
+        />
+      ) : null}
       <HelpfulControl
         kind="post"
         id={post.id}

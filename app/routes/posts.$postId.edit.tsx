@@ -10,12 +10,16 @@ import { useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
 import { requireUser } from "~/lib/auth.server";
+import { applyBooklistIntent, bookFormValues, formRowsFromBooklist, parseBooklist } from "~/lib/booklist";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { BODY_MAX } from "~/lib/limits";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { can, hasRole } from "~/lib/permissions";
 import { privatePageMeta } from "~/lib/seo";
+import { storyCheckboxValues } from "~/lib/story-fields";
 import { formValues, parseForm, postSchema, type FieldErrors } from "~/lib/validation";
+import { listPostBooklist } from "~/models/booklists.server";
+import { getStoryFormValues, parseStoryPart } from "~/models/stories.server";
 import { deletePost, getPostForEditing, updatePost } from "~/models/writing.server";
 
 export const meta: MetaFunction = () => privatePageMeta("Edit post");
@@ -41,7 +45,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { post } = await loadEditablePost(request, params.postId);
   return {
     post: { id: post.id, slug: post.slug, title: post.title },
-    values: { title: post.title, kind: post.kind, body: post.bodyMd, tags: post.tags.join(", ") },
+    values: {
+      title: post.title,
+      kind: post.kind,
+      body: post.bodyMd,
+      tags: post.tags.join(", "),
+      ...bookFormValues(formRowsFromBooklist(await listPostBooklist(post.id))),
+      ...(post.kind === "story" ? await getStoryFormValues(post.id) : {}),
+    },
   };
 }
 
@@ -55,7 +66,7 @@ type EditData = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, post } = await loadEditablePost(request, params.postId);
   const formData = await request.formData();
-  const values = formValues(formData);
+  const values = { ...formValues(formData), ...storyCheckboxValues(formData) };
   const intent = formData.get("intent");
 
   if (intent === "preview") {
@@ -88,20 +99,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return redirect("/");
   }
+  // Add a book / Remove: the form comes back with a row more or less, nothing saved.
+  const booklistChange = applyBooklistIntent(values, intent);
+  if (booklistChange) return data<EditData>({ ...booklistChange, formError: null, previewHtml: null });
   if (intent !== "publish") throw new Response("Unknown action.", { status: 400 });
 
   const parsed = parseForm(postSchema, formData);
-  if (!parsed.ok) {
-    return data<EditData>(
-      { errors: parsed.errors, values, formError: null, previewHtml: null },
-      { status: 400 },
-    );
+  const booklist = parseBooklist(values);
+  const story = await parseStoryPart(formData, post.id);
+  if (!parsed.ok || !booklist.ok || !story.ok) {
+    const errors = {
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(booklist.ok ? {} : booklist.errors),
+      ...(story.ok ? {} : story.errors),
+    };
+    return data<EditData>({ errors, values, formError: null, previewHtml: null }, { status: 400 });
   }
   await updatePost(post.id, user.id, {
     kind: parsed.data.kind,
     title: parsed.data.title,
     bodyMd: parsed.data.body,
     tags: parsed.data.tags,
+    booklist: booklist.rows,
+    story: story.data,
   });
   return redirect(`/posts/${post.id}`);
 }
@@ -110,6 +130,8 @@ export default function EditPost() {
   const loaderData = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as EditData | undefined;
   const formKey = useFormKey(actionData);
+  // A follow-up's title is no form field: after a refused save it comes from the stored story.
+  const storedValues: Record<string, string | undefined> = loaderData.values;
   return (
     <div className="composer">
       <h1>Edit post</h1>
@@ -120,7 +142,9 @@ export default function EditPost() {
         . The previous version is kept in the post’s history.
       </p>
       <PostForm
-        values={actionData?.values ?? loaderData.values}
+        values={
+          actionData ? { ...actionData.values, triedFromTitle: storedValues.triedFromTitle } : storedValues
+        }
         errors={actionData?.errors ?? {}}
         formError={actionData?.formError}
         previewHtml={actionData?.previewHtml}

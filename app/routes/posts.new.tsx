@@ -12,8 +12,10 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
 import { PRIVACY_CONFIRMATION_FIELD, PRIVACY_REFUSAL, PrivacyNotice } from "~/components/privacy-notice";
 import { requireUser } from "~/lib/auth.server";
+import { applyBooklistIntent, parseBooklist } from "~/lib/booklist";
 import { BODY_MAX } from "~/lib/limits";
 import { renderMarkdown } from "~/lib/markdown.server";
+import { parseId } from "~/lib/http.server";
 import { hasRole } from "~/lib/permissions";
 import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
@@ -23,8 +25,10 @@ import {
   tooManyRequestsMessage,
 } from "~/lib/rate-limit.server";
 import { randomToken } from "~/lib/secrets.server";
+import { storyCheckboxValues } from "~/lib/story-fields";
 import { formValues, parseForm, postSchema, type FieldErrors } from "~/lib/validation";
 import { findSimilarPosts, type SimilarPost } from "~/models/similar-posts.server";
+import { getPublishedStoryTitle, parseStoryPart } from "~/models/stories.server";
 import { createPost } from "~/models/writing.server";
 import type { SimilarPostsAnswer } from "./posts.similar";
 
@@ -32,7 +36,15 @@ export const meta: MetaFunction = () => [{ title: "Start a post · Crosswalk" }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return { submissionKey: randomToken() };
+  // "I tried this" on a story: a follow-up, linked to it. A link to anything else starts a plain post.
+  const triedFromId = parseId(new URL(request.url).searchParams.get("triedFrom") ?? undefined);
+  const triedFrom = triedFromId ? await getPublishedStoryTitle(triedFromId) : undefined;
+  return {
+    submissionKey: randomToken(),
+    followUp: triedFrom
+      ? { kind: "story", triedFrom: String(triedFrom.id), triedFromTitle: triedFrom.title }
+      : null,
+  };
 }
 
 type ComposerData = {
@@ -52,7 +64,7 @@ const SIMILAR_POSTS_DELAY_MS = 300;
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const formData = await request.formData();
-  const values = formValues(formData);
+  const values = { ...formValues(formData), ...storyCheckboxValues(formData) };
   const intent = formData.get("intent");
 
   if (intent === "preview") {
@@ -75,12 +87,24 @@ export async function action({ request }: ActionFunctionArgs) {
       privacyConcerns: findPrivacyConcerns(`${values.title ?? ""}\n\n${body}`),
     });
   }
+  // Add a book / Remove: the form comes back with a row more or less, nothing saved.
+  const booklistChange = applyBooklistIntent(values, intent);
+  if (booklistChange) {
+    return data<ComposerData>({ ...booklistChange, formError: null, previewHtml: null, similarPosts: [] });
+  }
   if (intent !== "publish") throw new Response("Unknown action.", { status: 400 });
 
   const parsed = parseForm(postSchema, formData);
-  if (!parsed.ok) {
+  const booklist = parseBooklist(values);
+  const story = await parseStoryPart(formData);
+  if (!parsed.ok || !booklist.ok || !story.ok) {
+    const errors = {
+      ...(parsed.ok ? {} : parsed.errors),
+      ...(booklist.ok ? {} : booklist.errors),
+      ...(story.ok ? {} : story.errors),
+    };
     return data<ComposerData>(
-      { errors: parsed.errors, values, formError: null, previewHtml: null, similarPosts: [] },
+      { errors, values, formError: null, previewHtml: null, similarPosts: [] },
       { status: 400 },
     );
   }
@@ -127,6 +151,8 @@ export async function action({ request }: ActionFunctionArgs) {
     bodyMd: parsed.data.body,
     tags: parsed.data.tags,
     submissionKey: parsed.data.submissionKey,
+    booklist: booklist.rows,
+    story: story.data,
     // Moderators are trusted to have checked; a member's confirmed post waits for one.
     holdReason: !exempt && privacyConcerns.length > 0 ? privacyHoldReason(privacyConcerns) : undefined,
   });
@@ -135,7 +161,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewPost() {
-  const { submissionKey } = useLoaderData<typeof loader>();
+  const { submissionKey, followUp } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ComposerData | undefined;
   const formKey = useFormKey(actionData);
   const { similarPosts, lookUpSimilarPosts } = useSimilarPosts(actionData?.similarPosts);
@@ -146,7 +172,7 @@ export default function NewPost() {
         Ask a question, share an idea or a success story, or start a discussion with librarians across town.
       </p>
       <PostForm
-        values={{ submissionKey, ...actionData?.values }}
+        values={{ submissionKey, ...followUp, ...actionData?.values }}
         errors={actionData?.errors ?? {}}
         formError={actionData?.formError}
         previewHtml={actionData?.previewHtml}

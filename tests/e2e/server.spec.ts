@@ -47,7 +47,7 @@ test.describe("the server process", () => {
     try {
       expect(second.output()).not.toContain("demo content seeded");
       const page = await (await fetch(`${second.url}/`)).text();
-      expect(page.match(/<article/g)?.length).toBe(12);
+      expect(page.match(/<article/g)?.length).toBe(13);
     } finally {
       await second.stop();
     }

@@ -29,7 +29,7 @@ describe("the demo content", () => {
       members: 8,
       admins: 1,
       moderators: 1,
-      posts: 12,
+      posts: 13,
       kinds: 4,
       tags: 9,
       pending: 1,

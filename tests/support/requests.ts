@@ -71,12 +71,17 @@ async function fromResponse(response: Response): Promise<ActionAnswer<never>> {
 export async function submitForm<Data = Record<string, unknown>>(
   action: Action<unknown>,
   path: string,
-  fields: Record<string, string>,
+  fields: Record<string, string | string[]>,
   options: RequestOptions = {},
 ): Promise<ActionAnswer<Data>> {
   const request = new Request(new URL(path, "http://localhost"), {
     method: "POST",
-    body: new URLSearchParams(fields),
+    // A list sends its name once per value, as a group of ticked checkboxes does.
+    body: new URLSearchParams(
+      Object.entries(fields).flatMap(([name, value]) =>
+        Array.isArray(value) ? value.map((item) => [name, item]) : [[name, value]],
+      ),
+    ),
     headers: {
       "Content-Type": "application/x-www-form-urlencoded",
       ...(options.cookie ? { Cookie: options.cookie } : {}),
