@@ -239,6 +239,8 @@ export async function getVisiblePost(postId: number, viewer: { id: number; isMod
       editedAt: posts.editedAt,
       lastActivityAt: posts.lastActivityAt,
       tags: postTagNames,
+      // Asked here so that a thread without a booklist (most) pays no query for one.
+      hasBooklist: sql<boolean>`exists (select 1 from booklist_items where booklist_items.post_id = ${posts.id})`,
       ...authorColumns,
     })
     .from(posts)

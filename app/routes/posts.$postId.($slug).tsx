@@ -138,7 +138,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : null,
     // Only a question has one: the other kinds pay no query for it.
     answerSummary: post.kind === "question" ? ((await getAnswerSummary(post.id)) ?? null) : null,
-    booklist: await listPostBooklist(post.id),
+    booklist: post.hasBooklist ? await listPostBooklist(post.id) : [],
     // A story's card and its "I tried this" chain: the other kinds pay no query for them.
     story: post.kind === "story" ? await getStoryThread(post.id) : null,
     submissionKey: randomToken(),
