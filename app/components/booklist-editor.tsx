@@ -18,6 +18,13 @@ type EditorProps = {
   /** The form's values: the table reads its rows from the `book[N][field]` entries. */
   values: Record<string, string | undefined>;
   errors: Record<string, string[] | undefined>;
+  /** Prefixes the element ids when several forms on one page carry a table (the reply forms). */
+  idPrefix?: string;
+  /**
+   * What Enter in a field does: the hidden first submit button's intent and name.
+   * The post form previews; the reply form posts, as it does without the table.
+   */
+  defaultAction?: { intent: string; label: string };
 };
 
 const columns: { field: BookField; label: string; maxLength?: number }[] = [
@@ -36,7 +43,14 @@ const emptyRow: BookFormRow = { title: "", author: "", isbn: "", grade: "", note
  * back with a row more or less and nothing saved, so they work without
  * JavaScript (lib/booklist.ts).
  */
-export function BooklistEditor({ values, errors }: EditorProps) {
+export function BooklistEditor({
+  values,
+  errors,
+  idPrefix,
+  defaultAction = { intent: "preview", label: "Preview" },
+}: EditorProps) {
+  const ids = (id: string) => (idPrefix ? `${idPrefix}-${id}` : id);
+  const hintId = ids("booklist-hint");
   const typed = readBookFormRows(values);
   const rows = typed.length > 0 ? typed : [emptyRow];
   const hasMessages = Object.keys(errors).some(
@@ -52,20 +66,20 @@ export function BooklistEditor({ values, errors }: EditorProps) {
       <button
         type="submit"
         name="intent"
-        value="preview"
+        value={defaultAction.intent}
         className="visually-hidden"
         tabIndex={-1}
         aria-hidden="true"
       >
-        Preview
+        {defaultAction.label}
       </button>
-      <p className="field__hint" id="booklist-hint">
+      <p className="field__hint" id={hintId}>
         Up to {BOOKLIST_MAX_ROWS} books. Only the title is needed; an ISBN may be ISBN-10 or ISBN-13, with or
         without hyphens. Empty rows are left out.
       </p>
       {errors.booklist?.length ? <p className="field__error">{errors.booklist.join(" ")}</p> : null}
       <div className="table-scroll">
-        <table className="booklist booklist--editor" aria-describedby="booklist-hint">
+        <table className="booklist booklist--editor" aria-describedby={hintId}>
           <caption>Booklist</caption>
           <thead>
             <tr>
@@ -85,6 +99,7 @@ export function BooklistEditor({ values, errors }: EditorProps) {
                 {columns.map((column) => (
                   <BookCell
                     key={column.field}
+                    id={ids(`book-${index}-${column.field}`)}
                     index={index}
                     column={column}
                     value={row[column.field]}
@@ -115,18 +130,19 @@ export function BooklistEditor({ values, errors }: EditorProps) {
 }
 
 function BookCell({
+  id,
   index,
   column,
   value,
   errors,
 }: {
+  id: string;
   index: number;
   column: (typeof columns)[number];
   value: string;
   errors: string[] | undefined;
 }) {
   const name = bookFieldName(index, column.field);
-  const id = `book-${index}-${column.field}`;
   const errorId = errors?.length ? `${id}-error` : undefined;
   const common = {
     id,

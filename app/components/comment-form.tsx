@@ -2,6 +2,7 @@ import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, type KeyboardEvent } from "react";
 import { COMMENT_MAX } from "~/lib/limits";
 import type { PrivacyConcern } from "~/lib/privacy-check";
+import { BooklistEditor } from "./booklist-editor";
 import { FormError, TextAreaField } from "./form";
 import { PrivacyNotice } from "./privacy-notice";
 
@@ -11,7 +12,10 @@ type Props = {
   submissionKey: string;
   parent: { id: number; name: string } | null;
   defaultBody?: string;
-  errors?: string[];
+  /** The values the server sent back: the booklist's rows among them. */
+  values?: Record<string, string | undefined>;
+  /** Messages by field: `body`, and the booklist's cells (`book[2][isbn]`). */
+  errors?: Record<string, string[] | undefined>;
   formError?: string | null;
   /** Where "Cancel" leads without JavaScript (the thread without ?replyTo). */
   cancelHref?: string;
@@ -29,7 +33,8 @@ export function CommentForm({
   submissionKey,
   parent,
   defaultBody,
-  errors,
+  values = {},
+  errors = {},
   formError,
   cancelHref,
   onCancel,
@@ -77,8 +82,14 @@ export function CommentForm({
         name="body"
         rows={parent ? 4 : 6}
         defaultValue={defaultBody}
-        errors={errors}
+        errors={errors.body}
         hint={`Markdown works: **bold**, *italic*, [links](https://example.org), lists. Up to ${COMMENT_MAX.toLocaleString("en-US")} characters.`}
+      />
+      <BooklistEditor
+        values={values}
+        errors={errors}
+        idPrefix={idPrefix}
+        defaultAction={{ intent: "comment", label: "Post comment" }}
       />
       <PrivacyNotice concerns={privacyConcerns} idPrefix={idPrefix} />
       <div className="comment-form__actions">

@@ -1,16 +1,20 @@
 import { Form, Link } from "@remix-run/react";
 import type { MouseEvent, ReactNode } from "react";
 import type { UserRole } from "~/db/schema";
+import type { BooklistRow } from "~/lib/booklist";
 import type { CommentNode } from "~/lib/comment-tree";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { can } from "~/lib/permissions";
 import type { ThreadComment } from "~/models/comments.server";
+import { BooklistTable } from "./booklist-editor";
 import { RelativeTime } from "./relative-time";
 
 export type Viewer = { id: number; role: UserRole } | null;
 
 type TreeProps = {
   nodes: CommentNode<ThreadComment>[];
+  /** The booklists of the comments that have one, by comment id. */
+  booklists: Record<number, BooklistRow[]>;
   now: Date;
   viewer: Viewer;
   /** False on a locked thread: no Reply controls. */
@@ -45,6 +49,7 @@ export function CommentTree(props: TreeProps) {
 
 function CommentView({
   node,
+  booklists,
   now,
   viewer,
   canReply,
@@ -116,6 +121,7 @@ function CommentView({
       {pending ? <p className="notice">Your comment is awaiting moderation.</p> : null}
       {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
       <div className="prose" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+      {booklists[comment.id]?.length ? <BooklistTable rows={booklists[comment.id]!} /> : null}
       {approved ? (
         <HelpfulControl
           kind="comment"

@@ -36,6 +36,13 @@ export function booklistRemoveIntent(rowNumber: number) {
   return `${REMOVE_INTENT_PREFIX}${rowNumber}`;
 }
 
+/** Add a book or a row's Remove: the table's own buttons. */
+export function isBooklistIntent(intent: unknown): boolean {
+  return (
+    typeof intent === "string" && (intent === BOOKLIST_ADD_INTENT || intent.startsWith(REMOVE_INTENT_PREFIX))
+  );
+}
+
 export function bookFieldName(index: number, field: BookField) {
   return `book[${index}][${field}]`;
 }

@@ -240,7 +240,10 @@ export async function getVisiblePost(postId: number, viewer: { id: number; isMod
       lastActivityAt: posts.lastActivityAt,
       tags: postTagNames,
       // Asked here so that a thread without a booklist (most) pays no query for one.
-      hasBooklist: sql<boolean>`exists (select 1 from booklist_items where booklist_items.post_id = ${posts.id})`,
+      hasBooklist: sql<boolean>`exists (
+        select 1 from booklist_items where booklist_items.post_id = ${posts.id}
+          or booklist_items.comment_id in (select id from comments where comments.post_id = ${posts.id})
+      )`,
       ...authorColumns,
     })
     .from(posts)

@@ -21,7 +21,7 @@ import {
   notifyMentionsAddedByEdit,
   notifyPostPublished,
 } from "./notifications.server";
-import { replacePostBooklist } from "./booklists.server";
+import { insertCommentBooklist, replaceCommentBooklist, replacePostBooklist } from "./booklists.server";
 import { postTagNames } from "./posts.server";
 import { getModerationPolicy } from "./settings.server";
 import { saveStoryDetails } from "./stories.server";
@@ -299,6 +299,8 @@ export type NewComment = {
   submissionKey?: string;
   /** Holds the comment whatever the author's trust, with this note for moderators (the privacy check). */
   holdReason?: string;
+  /** The comment's booklist, in order. */
+  booklist?: BooklistRow[];
 };
 
 export type CreateCommentResult =
@@ -363,6 +365,7 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
         submissionKey: input.submissionKey ?? null,
       })
       .returning({ id: comments.id, status: comments.status });
+    if (input.booklist) await insertCommentBooklist(tx, comment!.id, input.booklist);
     if (status === "approved") {
       await tx
         .update(posts)
@@ -403,7 +406,13 @@ export async function getCommentForEditing(commentId: number) {
  * Saves an edit. The comment is read again under the row lock: an edit that
  * lost a race with a delete changes nothing and answers false.
  */
-export async function updateComment(commentId: number, editorId: number, bodyMd: string): Promise<boolean> {
+export async function updateComment(
+  commentId: number,
+  editorId: number,
+  bodyMd: string,
+  /** Replaces the comment's booklist when given. */
+  booklist?: BooklistRow[],
+): Promise<boolean> {
   return getDb().transaction(async (tx) => {
     const [current] = await tx
       .select({
@@ -422,6 +431,7 @@ export async function updateComment(commentId: number, editorId: number, bodyMd:
       .update(comments)
       .set({ bodyMd, bodyHtml: renderMarkdown(bodyMd), editedAt: sql`now()`, updatedAt: sql`now()` })
       .where(eq(comments.id, commentId));
+    if (booklist) await replaceCommentBooklist(tx, commentId, booklist);
     await notifyMentionsAddedByEdit(tx, {
       postId: current.postId,
       commentId,

@@ -6,14 +6,23 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { BooklistEditor } from "~/components/booklist-editor";
 import { TextAreaField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
+import {
+  applyBooklistIntent,
+  bookFormValues,
+  formRowsFromBooklist,
+  parseBooklist,
+  readBookFormRows,
+} from "~/lib/booklist";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { COMMENT_MAX } from "~/lib/limits";
 import { can } from "~/lib/permissions";
 import { privatePageMeta } from "~/lib/seo";
-import { commentEditSchema, parseForm, type FieldErrors } from "~/lib/validation";
+import { commentEditSchema, formValues, parseForm, type FieldErrors } from "~/lib/validation";
+import { listCommentBooklist } from "~/models/booklists.server";
 import { deleteComment, getCommentForEditing, updateComment } from "~/models/writing.server";
 
 export const meta: MetaFunction = () => privatePageMeta("Edit comment");
@@ -45,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       threadPath: `/posts/${comment.postId}/${comment.postSlug}`,
       postTitle: comment.postTitle,
     },
+    booklistValues: bookFormValues(formRowsFromBooklist(await listCommentBooklist(comment.id))),
   };
 }
 
@@ -59,16 +69,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await deleteComment(comment.id, user.id);
     return redirect(`${threadPath}#replies-heading`);
   }
+  const submitted = formValues(formData);
+  const values = { body: submitted.body ?? "", ...bookFormValues(readBookFormRows(submitted)) };
+  // Add a book / Remove: the form comes back with a row more or less, nothing saved.
+  const booklistChange = applyBooklistIntent(values, intent);
+  if (booklistChange) return data<EditData>(booklistChange);
   if (intent !== "save") throw new Response("Unknown action.", { status: 400 });
   const parsed = parseForm(commentEditSchema, formData);
-  if (!parsed.ok) return data<EditData>({ errors: parsed.errors, values: parsed.values }, { status: 400 });
-  const saved = await updateComment(comment.id, user.id, parsed.data.body);
+  const booklist = parseBooklist(values);
+  if (!parsed.ok || !booklist.ok) {
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(booklist.ok ? {} : booklist.errors) };
+    return data<EditData>({ errors, values }, { status: 400 });
+  }
+  const saved = await updateComment(comment.id, user.id, parsed.data.body, booklist.rows);
   invariantResponse(saved, "This comment was deleted while you were editing it.", { status: 409 });
   return redirect(`${threadPath}#comment-${comment.id}`);
 }
 
 export default function EditComment() {
-  const { comment } = useLoaderData<typeof loader>();
+  const { comment, booklistValues } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as EditData | undefined;
   const formKey = useFormKey(actionData);
   const saving = useNavigation().state === "submitting";
@@ -87,6 +106,11 @@ export default function EditComment() {
           defaultValue={actionData?.values.body ?? comment.bodyMd}
           errors={actionData?.errors.body}
           hint={`Markdown works. Up to ${COMMENT_MAX.toLocaleString("en-US")} characters.`}
+        />
+        <BooklistEditor
+          values={actionData?.values ?? booklistValues}
+          errors={actionData?.errors ?? {}}
+          defaultAction={{ intent: "save", label: "Save changes" }}
         />
         <button type="submit" name="intent" value="save" disabled={saving}>
           Save changes

@@ -25,6 +25,14 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { RelativeTime } from "~/components/relative-time";
 import { StoryCard } from "~/components/story-card";
 import { getOptionalUser, requireUser } from "~/lib/auth.server";
+import {
+  applyBooklistIntent,
+  isBooklistIntent,
+  parseBooklist,
+  readBookFormRows,
+  bookFormValues,
+  type BooklistRow,
+} from "~/lib/booklist";
 import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
@@ -39,9 +47,9 @@ import {
 } from "~/lib/rate-limit.server";
 import { randomToken } from "~/lib/secrets.server";
 import { originFrom, pageMeta, plainTextFromHtml, privatePageMeta } from "~/lib/seo";
-import { commentSchema, parseForm, type FieldErrors } from "~/lib/validation";
+import { commentSchema, formValues, parseForm, type FieldErrors } from "~/lib/validation";
 import { getAnswerSummary } from "~/models/answer-summaries.server";
-import { listPostBooklist } from "~/models/booklists.server";
+import { listThreadBooklists } from "~/models/booklists.server";
 import { listThreadComments } from "~/models/comments.server";
 import { isWatching, setWatching } from "~/models/notifications.server";
 import { getStoryThread } from "~/models/stories.server";
@@ -99,6 +107,11 @@ async function loadPost(postIdParameter: string | undefined, viewer: SessionUser
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   const post = await loadPost(params.postId, user);
+  // The post's list and every comment's in one query, whatever the number of comments.
+  // Most threads carry no booklist: the post's own query says whether to look.
+  const booklists = post.hasBooklist
+    ? await listThreadBooklists(post.id)
+    : { post: [], byComment: new Map<number, BooklistRow[]>() };
   const visible = withoutDeletedLeaves(await listThreadComments(post.id, user?.id ?? null)).map((comment) =>
     // A deleted comment shows as a placeholder: nothing of it leaves the server.
     comment.deletedAt
@@ -138,7 +151,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : null,
     // Only a question has one: the other kinds pay no query for it.
     answerSummary: post.kind === "question" ? ((await getAnswerSummary(post.id)) ?? null) : null,
-    booklist: post.hasBooklist ? await listPostBooklist(post.id) : [],
+    booklist: booklists.post,
+    // Only the lists of the comments this viewer sees, and none of a deleted one.
+    commentBooklists: Object.fromEntries(
+      visible.flatMap((comment) => {
+        const rows = comment.deletedAt ? undefined : booklists.byComment.get(comment.id);
+        return rows ? [[comment.id, rows] as const] : [];
+      }),
+    ),
     // A story's card and its "I tried this" chain: the other kinds pay no query for them.
     story: post.kind === "story" ? await getStoryThread(post.id) : null,
     submissionKey: randomToken(),
@@ -220,6 +240,8 @@ const moderationRefusals: Record<Exclude<ModeratePostResult, { ok: true }>["reas
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const formData = await request.formData();
+  // Add a book and Remove belong to the reply form's booklist.
+  if (isBooklistIntent(formData.get("intent"))) return commentAction(user, params.postId, formData);
   const intent = intentField.safeParse(formData.get("intent") ?? undefined);
   invariantResponse(intent.success, "Unknown action.");
   if (intent.data === "comment") return commentAction(user, params.postId, formData);
@@ -323,14 +345,28 @@ async function watchAction(
 
 async function commentAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
   const post = await loadPost(postIdParameter, user);
+  const submitted = formValues(formData);
+  // What the form shows again when it comes back: the draft, its parent and its booklist.
+  const draft = {
+    body: submitted.body ?? "",
+    parentId: submitted.parentId ?? "",
+    ...bookFormValues(readBookFormRows(submitted)),
+  };
+  // Add a book / Remove: the form comes back with a row more or less, nothing saved.
+  const booklistChange = applyBooklistIntent(draft, formData.get("intent"));
+  if (booklistChange) {
+    return data<CommentActionData>({ form: "comment", ...booklistChange, formError: null });
+  }
   const parsed = parseForm(commentSchema, formData);
-  if (!parsed.ok) {
+  const booklist = parseBooklist(draft);
+  if (!parsed.ok || !booklist.ok) {
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(booklist.ok ? {} : booklist.errors) };
     return data<CommentActionData>(
-      { form: "comment", errors: parsed.errors, values: parsed.values, formError: null },
+      { form: "comment", errors, values: draft, formError: null },
       { status: 400 },
     );
   }
-  const values = { body: parsed.data.body, parentId: String(parsed.data.parentId ?? "") };
+  const values = { ...draft, body: parsed.data.body, parentId: String(parsed.data.parentId ?? "") };
 
   const exempt = hasRole(user, "moderator");
   // Anything that could identify a child needs the author's second look first (docs/privacy-check.md).
@@ -365,6 +401,7 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
     submissionKey: parsed.data.submissionKey,
     // Moderators are trusted to have checked; a member's confirmed comment waits for one.
     holdReason: !exempt && privacyConcerns.length > 0 ? privacyHoldReason(privacyConcerns) : undefined,
+    booklist: booklist.rows,
   });
   if (!exempt && (!result.ok || result.duplicate)) await refundRateLimit("commentsPerMember", rateSubject);
   if (!result.ok) {
@@ -396,6 +433,7 @@ export default function Thread() {
     answerSummary,
     story,
     booklist,
+    commentBooklists,
     submissionKey,
     flagged,
     now,
@@ -426,7 +464,8 @@ export default function Thread() {
     actionData && failedParentId === parentId
       ? {
           defaultBody: actionData.values.body,
-          errors: actionData.errors.body,
+          values: actionData.values,
+          errors: actionData.errors,
           formError: actionData.formError,
         }
       : {};
@@ -607,6 +646,7 @@ export default function Thread() {
         {comments.length > 0 ? (
           <CommentTree
             nodes={comments}
+            booklists={commentBooklists}
             now={now}
             viewer={viewer}
             canReply={canReply}

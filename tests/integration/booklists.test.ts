@@ -1,12 +1,15 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { posts } from "~/db/schema";
+import { PRIVACY_CONFIRMATION_FIELD } from "~/components/privacy-notice";
+import { comments, posts } from "~/db/schema";
 import { booklistFromCsv, readCsv, type BooklistRow } from "~/lib/booklist";
 import { getDb } from "~/lib/db.server";
-import { listPostBooklist, replacePostBooklist } from "~/models/booklists.server";
+import { listCommentBooklist, listPostBooklist, replacePostBooklist } from "~/models/booklists.server";
+import { decide } from "~/models/moderation.server";
 import { loader as booklistsLoader } from "~/routes/booklists";
+import { action as editCommentAction, loader as editCommentLoader } from "~/routes/comments.$commentId.edit";
 import { action as editPostAction, loader as editPostLoader } from "~/routes/posts.$postId.edit";
-import { loader as threadLoader } from "~/routes/posts.$postId.($slug)";
+import { action as threadAction, loader as threadLoader } from "~/routes/posts.$postId.($slug)";
 import { loader as csvLoader } from "~/routes/posts.$postId.booklist[.]csv";
 import { action as newPostAction } from "~/routes/posts.new";
 import { joinAs } from "../support/accounts";
@@ -173,6 +176,184 @@ describe("writing a booklist", () => {
     expect(saved.status).toBe(302);
     expect(await listPostBooklist(post.id)).toEqual([
       { title: "Holes", author: "Louis Sachar", isbn: null, gradeBand: "6_8", note: "" },
+    ]);
+  });
+});
+
+function submitReply(account: { cookie: string }, postId: number, fields: Record<string, string>) {
+  return submitForm<ComposerAnswer & { form: string; privacyConcerns?: unknown[] }>(
+    threadAction,
+    `/posts/${postId}`,
+    { body: "Here are the ones that worked for us.", submissionKey: submissionKey(), ...fields },
+    { cookie: account.cookie, params: { postId: String(postId) } },
+  );
+}
+
+const commentIdOf = (answer: { location?: string | null }) =>
+  Number(/#comment-(\d+)$/.exec(answer.location ?? "")?.[1]);
+
+const commentsOf = (postId: number) =>
+  getDb().select({ id: comments.id }).from(comments).where(eq(comments.postId, postId));
+
+describe("a booklist on a reply", () => {
+  it("stores the rows in order with the comment, once for the same form sent twice, and shows them under it", async () => {
+    const author = await joinedAccount();
+    const post = await createPost(author.user, { title: "Which books for a marsh unit?" });
+    const replier = await joinedAccount();
+    const fields = {
+      submissionKey: submissionKey(),
+      ...bookFields([
+        { title: "Charlotte's Web", author: "E. B. White", isbn: "0-06-440055-7", grade: "3_5" },
+        {},
+        { title: "Holes", note: "A class favourite" },
+      ]),
+    };
+    const first = await submitReply(replier, post.id, fields);
+    expect(first.status, JSON.stringify(first.data)).toBe(302);
+    const again = await submitReply(replier, post.id, fields);
+    expect(again.location).toBe(first.location);
+    const commentId = commentIdOf(first);
+    expect(await commentsOf(post.id)).toHaveLength(1);
+    expect(await listCommentBooklist(commentId)).toEqual([
+      { title: "Charlotte's Web", author: "E. B. White", isbn: "9780064400558", gradeBand: "3_5", note: "" },
+      { title: "Holes", author: "", isbn: null, gradeBand: null, note: "A class favourite" },
+    ]);
+
+    const plainReply = await submitReply(replier, post.id, { body: "And no list on this one." });
+    expect(plainReply.status).toBe(302);
+    const thread = await callLoader(threadLoader, `/posts/${post.id}`, { postId: String(post.id) });
+    expect(thread.booklist).toEqual([]);
+    expect(thread.commentBooklists[commentId]?.map((row) => row.title)).toEqual(["Charlotte's Web", "Holes"]);
+    expect(thread.commentBooklists[commentIdOf(plainReply)]).toBeUndefined();
+  });
+
+  it("adds and removes rows without saving, keeping the draft and its parent", async () => {
+    const author = await joinedAccount();
+    const post = await createPost(author.user);
+    const replier = await joinedAccount();
+    const parentId = commentIdOf(await submitReply(author, post.id, { body: "Any picture books?" }));
+    const draft = { body: "Try these.", parentId: String(parentId) };
+
+    const added = await submitReply(replier, post.id, {
+      ...draft,
+      intent: "booklist-add",
+      ...bookFields([{ title: "Hatchet" }]),
+    });
+    expect(added.status).toBe(200);
+    expect(added.data?.form).toBe("comment");
+    expect(added.data?.values).toMatchObject({
+      ...draft,
+      "book[0][title]": "Hatchet",
+      "book[1][title]": "",
+    });
+
+    const removed = await submitReply(replier, post.id, {
+      ...draft,
+      intent: "booklist-remove-1",
+      ...bookFields([{ title: "Hatchet" }, { title: "Holes", author: "Louis Sachar" }]),
+    });
+    expect(removed.status).toBe(200);
+    expect(removed.data?.values).toMatchObject({
+      ...draft,
+      "book[0][title]": "Holes",
+      "book[0][author]": "Louis Sachar",
+    });
+    expect(removed.data?.values).not.toHaveProperty("book[1][title]");
+    expect(await commentsOf(post.id)).toHaveLength(1);
+  });
+
+  it("refuses a bad ISBN with 400, keeping the draft and every row", async () => {
+    const author = await joinedAccount();
+    const post = await createPost(author.user);
+    const replier = await joinedAccount();
+    const typed = {
+      body: "My list, with a typo.",
+      ...bookFields([{ title: "Hatchet" }, { title: "Wonder", isbn: "978-0-375-86902-1", note: "Kindness" }]),
+    };
+    const answer = await submitReply(replier, post.id, typed);
+    expect(answer.status).toBe(400);
+    expect(answer.data?.errors["book[1][isbn]"]).toEqual([
+      "Row 2: this ISBN's check digit is wrong — check for a typo.",
+    ]);
+    expect(answer.data?.values).toMatchObject(typed);
+    expect(await commentsOf(post.id)).toHaveLength(0);
+  });
+
+  it("keeps the rows through the privacy check", async () => {
+    const author = await joinedAccount();
+    const post = await createPost(author.user);
+    const replier = await joinedAccount();
+    const typed = {
+      body: "Maya Lopez in 4th grade loved this one.",
+      ...bookFields([{ title: "Hatchet" }]),
+    };
+    const answer = await submitReply(replier, post.id, typed);
+    expect(answer.status).toBe(400);
+    expect(answer.data?.privacyConcerns).not.toHaveLength(0);
+    expect(answer.data?.values).toMatchObject(typed);
+    expect(await commentsOf(post.id)).toHaveLength(0);
+
+    const confirmed = await submitReply(replier, post.id, { ...typed, [PRIVACY_CONFIRMATION_FIELD]: "yes" });
+    expect(confirmed.status).toBe(302);
+    expect(await listCommentBooklist(commentIdOf(confirmed))).toHaveLength(1);
+  });
+
+  it("leaves a held reply's books out of /booklists until it is approved", async () => {
+    const author = await joinedAccount();
+    const post = await createPost(author.user);
+    const newcomer = await joinAs();
+    const answer = await submitReply(newcomer, post.id, {
+      ...bookFields([{ title: "Marsh herons of the lowland fen", isbn: "978-1-4028-9462-6" }]),
+    });
+    expect(answer.status, JSON.stringify(answer.data)).toBe(302);
+    const commentId = commentIdOf(answer);
+    const [row] = await getDb()
+      .select({ status: comments.status })
+      .from(comments)
+      .where(eq(comments.id, commentId));
+    expect(row?.status).toBe("pending");
+    expect((await searchBooks("?q=herons")).books).toEqual([]);
+    const visitorView = await callLoader(threadLoader, `/posts/${post.id}`, { postId: String(post.id) });
+    expect(visitorView.commentBooklists[commentId]).toBeUndefined();
+
+    const moderator = await joinedAccount("moderator");
+    expect(await decide({ kind: "comment", id: commentId }, "approve", moderator.user.id)).toEqual({
+      ok: true,
+    });
+    const found = await searchBooks("?q=herons");
+    expect(found.books.map((book) => book.lists)).toEqual([
+      [{ postId: post.id, slug: post.slug, postTitle: post.title, commentId }],
+    ]);
+  });
+
+  it("shows the list in the comment editor and replaces it on save", async () => {
+    const author = await joinedAccount();
+    const post = await createPost(author.user);
+    const commentId = commentIdOf(
+      await submitReply(author, post.id, { ...bookFields([{ title: "Hatchet", isbn: "9780689840920" }]) }),
+    );
+    const params = { commentId: String(commentId) };
+    const editing = await callLoader(editCommentLoader, `/comments/${commentId}/edit`, params, author);
+    expect(editing.booklistValues).toMatchObject({ "book[0][title]": "Hatchet" });
+
+    const added = await submitForm<ComposerAnswer>(
+      editCommentAction,
+      `/comments/${commentId}/edit`,
+      { intent: "booklist-add", body: "Edited.", ...bookFields([{ title: "Hatchet" }]) },
+      { cookie: author.cookie, params },
+    );
+    expect(added.status).toBe(200);
+    expect(added.data?.values).toMatchObject({ body: "Edited.", "book[1][title]": "" });
+
+    const saved = await submitForm(
+      editCommentAction,
+      `/comments/${commentId}/edit`,
+      { intent: "save", body: "Edited.", ...bookFields([{ title: "Holes", grade: "6_8" }]) },
+      { cookie: author.cookie, params },
+    );
+    expect(saved.status).toBe(302);
+    expect(await listCommentBooklist(commentId)).toEqual([
+      { title: "Holes", author: "", isbn: null, gradeBand: "6_8", note: "" },
     ]);
   });
 });

@@ -316,6 +316,7 @@ describe("the thread loader", () => {
     const small = await measure(10);
     const large = await measure(500);
     expect(small).toEqual(large);
+    // The post, its comments and (a question's) summary of answers; a thread's booklists only when it has one.
     expect(small.visitor).toBeLessThanOrEqual(3);
     // The session, the viewer's marks, and whether they watch the thread: one query each.
     expect(small.signedIn).toBeLessThanOrEqual(small.visitor + 3);
