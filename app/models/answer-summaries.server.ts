@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { aliasedTable, and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import {
   answerSummaries,
   answerSummaryCredits,
@@ -14,6 +14,7 @@ import { getDb } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { canAcceptAnswer } from "~/lib/permissions";
 import { plainExcerpt } from "~/lib/text";
+import { commentIsPublic } from "./comments.server";
 
 // The asker's summary of the answers a question drew, after LM_NET's "HIT"
 // (here is what I learned) posts: one per question, shown under it, crediting
@@ -66,14 +67,7 @@ export async function saveAnswerSummary({
         : await tx
             .select({ id: comments.id, authorId: comments.authorId })
             .from(comments)
-            .where(
-              and(
-                inArray(comments.id, creditIds),
-                eq(comments.postId, postId),
-                eq(comments.status, "approved"),
-                isNull(comments.deletedAt),
-              ),
-            );
+            .where(and(inArray(comments.id, creditIds), eq(comments.postId, postId), commentIsPublic));
     if (credited.length !== creditIds.length) return { ok: false, reason: "comment-not-found" };
 
     const [existing] = await tx
@@ -182,14 +176,7 @@ export async function getAnswerSummary(postId: number): Promise<AnswerSummary | 
     .from(answerSummaries)
     .leftJoin(users, eq(users.id, answerSummaries.authorId))
     .leftJoin(answerSummaryCredits, eq(answerSummaryCredits.postId, answerSummaries.postId))
-    .leftJoin(
-      comments,
-      and(
-        eq(comments.id, answerSummaryCredits.commentId),
-        eq(comments.status, "approved"),
-        isNull(comments.deletedAt),
-      ),
-    )
+    .leftJoin(comments, and(eq(comments.id, answerSummaryCredits.commentId), commentIsPublic))
     .leftJoin(creditAuthors, eq(creditAuthors.id, comments.authorId))
     .where(eq(answerSummaries.postId, postId))
     .orderBy(asc(comments.createdAt), asc(comments.id));
@@ -242,7 +229,7 @@ export async function listCreditableComments(postId: number) {
     })
     .from(comments)
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(eq(comments.postId, postId), eq(comments.status, "approved"), isNull(comments.deletedAt)))
+    .where(and(eq(comments.postId, postId), commentIsPublic))
     .orderBy(asc(comments.createdAt), asc(comments.id));
   return rows.map((row) => ({
     id: row.id,

@@ -1,6 +1,9 @@
-import { and, asc, desc, eq, isNotNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { comments, posts, revisions, users } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
+
+/** A comment anyone may read: approved and not deleted (its thread's status is checked apart). */
+export const commentIsPublic = and(eq(comments.status, "approved"), isNull(comments.deletedAt))!;
 
 export type ThreadComment = Awaited<ReturnType<typeof listThreadComments>>[number];
 

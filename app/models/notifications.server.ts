@@ -4,6 +4,7 @@ import type { Cursor } from "~/lib/cursor";
 import { getDb, type Transaction } from "~/lib/db.server";
 import type { NotificationKind } from "~/lib/email-topics";
 import { mentionedUsernames } from "~/lib/markdown.server";
+import { commentIsPublic } from "./comments.server";
 
 // Notifications are rows written in the same transaction as what caused them,
 // and only when that thing becomes public: a comment held for moderation
@@ -51,14 +52,7 @@ export async function notifyCommentPublished(tx: Transaction, commentId: number)
     .from(comments)
     .innerJoin(posts, eq(posts.id, comments.postId))
     .innerJoin(users, eq(users.id, comments.authorId))
-    .where(
-      and(
-        eq(comments.id, commentId),
-        eq(comments.status, "approved"),
-        isNull(comments.deletedAt),
-        eq(posts.status, "published"),
-      ),
-    );
+    .where(and(eq(comments.id, commentId), commentIsPublic, eq(posts.status, "published")));
   if (!comment) return;
 
   const recipients = new Map<number, { kind: NotificationKind; message: string }>();
@@ -175,14 +169,7 @@ export async function notifyMentionsAddedByEdit(
           .from(comments)
           .innerJoin(posts, eq(posts.id, comments.postId))
           .innerJoin(users, eq(users.id, comments.authorId))
-          .where(
-            and(
-              eq(comments.id, edit.commentId),
-              eq(comments.status, "approved"),
-              isNull(comments.deletedAt),
-              eq(posts.status, "published"),
-            ),
-          );
+          .where(and(eq(comments.id, edit.commentId), commentIsPublic, eq(posts.status, "published")));
   if (!item) return;
   const alreadyTold = new Set(
     (

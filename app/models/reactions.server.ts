@@ -1,8 +1,9 @@
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { comments, moderationActions, notifications, posts, votes, type UserRole } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { canAcceptAnswer } from "~/lib/permissions";
 import { notifyHelpful } from "./notifications.server";
+import { commentIsPublic } from "./comments.server";
 
 // "Helpful" marks and accepted answers. Each write changes its row and the
 // counter or pointer it affects in one transaction; there are no downvotes.
@@ -56,8 +57,7 @@ export async function toggleHelpful({
         .where(
           and(
             eq(comments.id, target.id),
-            eq(comments.status, "approved"),
-            isNull(comments.deletedAt),
+            commentIsPublic,
             eq(posts.status, "published"),
             postId === undefined ? undefined : eq(comments.postId, postId),
           ),
@@ -188,14 +188,7 @@ export async function setAcceptedAnswer({
       const [comment] = await tx
         .select({ authorId: comments.authorId })
         .from(comments)
-        .where(
-          and(
-            eq(comments.id, commentId),
-            eq(comments.postId, postId),
-            eq(comments.status, "approved"),
-            isNull(comments.deletedAt),
-          ),
-        );
+        .where(and(eq(comments.id, commentId), eq(comments.postId, postId), commentIsPublic));
       if (!comment) return { ok: false, reason: "comment-not-found" };
       answerAuthorId = comment.authorId;
     }
