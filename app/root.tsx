@@ -13,14 +13,13 @@ import {
   type ShouldRevalidateFunctionArgs,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { HydratedProvider } from "~/components/app-link";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { useNonce } from "~/components/nonce";
 import { getOptionalUser } from "~/lib/auth.server";
-import { readEnvironment } from "~/lib/env.server";
+import { currentPublicUrl } from "~/lib/env.server";
 import { hasRole } from "~/lib/permissions";
 import { SITE_DESCRIPTION, SITE_NAME } from "~/lib/seo";
-import { countPendingItems } from "~/models/moderation.server";
-import { countUnreadNotifications } from "~/models/notifications.server";
 import type { loader as notificationsLoader } from "~/routes/notifications";
 import stylesheet from "~/styles/app.css?url";
 
@@ -47,12 +46,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   return {
     user: user ? { username: user.username, displayName: user.displayName, role: user.role } : null,
-    // Counted only for those who can act on the queue: nobody else pays for the query.
-    pendingCount: hasRole(user, "moderator") ? await countPendingItems() : null,
-    // Visitors have no notifications and pay no query.
-    unreadNotifications: user ? await countUnreadNotifications(user.id) : null,
+    // Both counted in the session's own statement; the queue only for those who can act on it.
+    pendingCount: hasRole(user, "moderator") ? (user?.pendingItems ?? 0) : null,
+    unreadNotifications: user ? user.unreadNotifications : null,
     // For canonical and og:url links in every page's meta: from PUBLIC_URL, never the Host header.
-    origin: readEnvironment().publicUrl,
+    origin: currentPublicUrl(),
   };
 }
 
@@ -165,6 +163,10 @@ function HeaderSearch() {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Visitors read plain HTML: every page works without JavaScript, and a
+  // reader's page needs none, so it ships no scripts and no hydration data
+  // (docs/decisions/023-visitors-read-plain-html.md). Members get the app.
+  const hydrate = Boolean(useRouteLoaderData<typeof loader>("root")?.user);
   return (
     <html lang="en">
       <head>
@@ -174,46 +176,52 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <div className="site-header__inner">
-            <Link to="/" className="site-name">
-              {SITE_NAME}
-            </Link>
-            <nav aria-label="Main">
-              <ul className="site-nav">
-                <li>
-                  <NavLink to="/" end>
-                    Latest
-                  </NavLink>
-                </li>
-                <li>
-                  <NavLink to="/tags">Tags</NavLink>
-                </li>
-                <li>
-                  <NavLink to="/stories">Stories</NavLink>
-                </li>
-                <li>
-                  <NavLink to="/booklists">Booklists</NavLink>
-                </li>
-              </ul>
-            </nav>
-            <HeaderSearch />
-            <nav aria-label="Account">
-              <AccountNav />
-            </nav>
-          </div>
-        </header>
-        <main id="main" className="site-main">
-          {children}
-        </main>
-        <footer className="site-footer">
-          <p>{SITE_NAME}: school and public librarians, working together.</p>
-        </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        <HydratedProvider value={hydrate}>
+          <a className="skip-link" href="#main">
+            Skip to content
+          </a>
+          <header className="site-header">
+            <div className="site-header__inner">
+              <Link to="/" className="site-name">
+                {SITE_NAME}
+              </Link>
+              <nav aria-label="Main">
+                <ul className="site-nav">
+                  <li>
+                    <NavLink to="/" end>
+                      Latest
+                    </NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/tags">Tags</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/stories">Stories</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/booklists">Booklists</NavLink>
+                  </li>
+                </ul>
+              </nav>
+              <HeaderSearch />
+              <nav aria-label="Account">
+                <AccountNav />
+              </nav>
+            </div>
+          </header>
+          <main id="main" className="site-main">
+            {children}
+          </main>
+          <footer className="site-footer">
+            <p>{SITE_NAME}: school and public librarians, working together.</p>
+          </footer>
+        </HydratedProvider>
+        {hydrate ? (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        ) : null}
       </body>
     </html>
   );

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -11,6 +12,7 @@ import { pinoHttp } from "pino-http";
 import { EnvironmentError, readEnvironment, type Environment } from "../app/lib/env.server";
 import type { StartSummary } from "../app/lib/lifecycle.server";
 import { logger } from "../app/lib/logger.server";
+import { withRequestWork } from "../app/lib/request-work.server";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
 
 /** What entry.server.tsx exports beside the renderer. */
@@ -62,6 +64,23 @@ function refuseCrossSiteRequests(request: Request, response: Response, next: Nex
   });
   if (!crossSite) return next();
   response.status(403).type("text/plain").send(CROSS_SITE_MESSAGE);
+}
+
+/** Counts what the request costs and says so in a header, just before the headers go out. */
+function reportRequestWork(_request: Request, response: Response, next: NextFunction) {
+  const { tally } = withRequestWork(() => {
+    const writeHead = response.writeHead;
+    response.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+      if (!this.headersSent) {
+        this.setHeader(
+          "X-Request-Work",
+          `statements=${tally.statements}, writes=${tally.writes}, markdown=${tally.markdown}`,
+        );
+      }
+      return writeHead.apply(this, args);
+    } as Response["writeHead"];
+    next();
+  });
 }
 
 /** Refuses bodies over the limit before Remix reads them; a body of unknown length is refused too. */
@@ -149,6 +168,7 @@ async function main() {
     response.locals.cspNonce = crypto.randomBytes(16).toString("base64");
     next();
   });
+  if (environment.REPORT_REQUEST_WORK) app.use(reportRequestWork);
   app.use(securityHeaders());
   app.use(compression());
   app.use(limitRequestBody);
@@ -161,7 +181,19 @@ async function main() {
       "/assets",
       express.static(path.join(projectRoot, "build/client/assets"), { immutable: true, maxAge: "1y" }),
     );
-    app.use(express.static(path.join(projectRoot, "build/client"), { maxAge: "1h" }));
+    // Only the few files at the top of build/client (favicon, robots): other paths skip the disk.
+    const clientFolder = path.join(projectRoot, "build/client");
+    const topLevelFiles = new Set(
+      fs
+        .readdirSync(clientFolder, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => `/${entry.name}`),
+    );
+    const serveTopLevelFile = express.static(clientFolder, { maxAge: "1h", index: false });
+    app.use((request, response, next) => {
+      if (topLevelFiles.has(request.path)) return serveTopLevelFile(request, response, next);
+      next();
+    });
   }
 
   app.all(

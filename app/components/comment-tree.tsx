@@ -1,13 +1,14 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import type { MouseEvent, ReactNode } from "react";
 import type { UserRole } from "~/db/schema";
 import type { BooklistRow } from "~/lib/booklist";
 import type { CommentNode } from "~/lib/comment-tree";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { can } from "~/lib/permissions";
-import type { ThreadComment } from "~/models/comments.server";
+import type { ThreadComment } from "~/models/thread-page.server";
 import { BooklistTable } from "./booklist-editor";
 import { RelativeTime } from "./relative-time";
+import { AppLink } from "./app-link";
 
 export type Viewer = { id: number; role: UserRole } | null;
 
@@ -86,9 +87,9 @@ function CommentView({
       aria-label={`Reply by ${comment.authorDisplayName}`}
     >
       <p className="comment__meta">
-        <Link to={`/u/${comment.authorUsername}`} className="comment__author">
+        <AppLink to={`/u/${comment.authorUsername}`} className="comment__author">
           {comment.authorDisplayName}
-        </Link>
+        </AppLink>
         <span className="library-type"> · {libraryTypeLabels[comment.authorLibraryType]}</span> ·{" "}
         <a href={`#${anchor}`} className="comment__permalink">
           <RelativeTime date={comment.createdAt} now={now} />
@@ -97,9 +98,9 @@ function CommentView({
           <>
             {" · "}
             {can(viewer, "edit", comment) ? (
-              <Link to={`/comments/${comment.id}/revisions`} className="edited">
+              <AppLink to={`/comments/${comment.id}/revisions`} className="edited">
                 edited
-              </Link>
+              </AppLink>
             ) : (
               <span className="edited">edited</span>
             )}
@@ -142,20 +143,20 @@ function CommentView({
       ) : null}
       <p className="comment__actions">
         {canReply && !pending ? (
-          <Link
+          <AppLink
             id={`reply-link-${comment.id}`}
             to={`?replyTo=${comment.id}#reply`}
             onClick={openInline}
             preventScrollReset
           >
             Reply
-          </Link>
+          </AppLink>
         ) : null}
-        {can(viewer, "edit", comment) ? <Link to={`/comments/${comment.id}/edit`}>Edit</Link> : null}
+        {can(viewer, "edit", comment) ? <AppLink to={`/comments/${comment.id}/edit`}>Edit</AppLink> : null}
         {viewer && viewer.id !== comment.authorId && comment.status === "approved" ? (
-          <Link to={`/comments/${comment.id}/flag`} rel="nofollow">
+          <AppLink to={`/comments/${comment.id}/flag`} rel="nofollow">
             Flag
-          </Link>
+          </AppLink>
         ) : null}
       </p>
     </article>

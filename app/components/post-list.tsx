@@ -1,7 +1,7 @@
-import { Link } from "@remix-run/react";
 import type { PostKind } from "~/db/schema";
 import { postKindPluralLabels, postKinds } from "~/lib/post-kinds";
 import { PostSummary, type PostSummaryData } from "./post-summary";
+import { AppLink } from "./app-link";
 
 type Sort = "active" | "new" | "top" | "unanswered";
 type Period = "week" | "month" | "year" | "all";
@@ -60,15 +60,15 @@ export function PostList(props: PostListProps) {
       <nav aria-label="Kinds of post" className="kind-filter">
         <ul>
           <li>
-            <Link to={href({ kind: undefined })} aria-current={kind ? undefined : "page"}>
+            <AppLink to={href({ kind: undefined })} aria-current={kind ? undefined : "page"}>
               All
-            </Link>
+            </AppLink>
           </li>
           {postKinds.map((value) => (
             <li key={value}>
-              <Link to={href({ kind: value })} aria-current={kind === value ? "page" : undefined}>
+              <AppLink to={href({ kind: value })} aria-current={kind === value ? "page" : undefined}>
                 {postKindPluralLabels[value]}
-              </Link>
+              </AppLink>
             </li>
           ))}
         </ul>
@@ -77,9 +77,9 @@ export function PostList(props: PostListProps) {
         <ul>
           {(Object.keys(sortLabels) as Sort[]).map((value) => (
             <li key={value}>
-              <Link to={href({ sort: value })} aria-current={sort === value ? "page" : undefined}>
+              <AppLink to={href({ sort: value })} aria-current={sort === value ? "page" : undefined}>
                 {sortLabels[value]}
-              </Link>
+              </AppLink>
             </li>
           ))}
         </ul>
@@ -89,9 +89,9 @@ export function PostList(props: PostListProps) {
           <ul>
             {(Object.keys(periodLabels) as Period[]).map((value) => (
               <li key={value}>
-                <Link to={href({ period: value })} aria-current={period === value ? "page" : undefined}>
+                <AppLink to={href({ period: value })} aria-current={period === value ? "page" : undefined}>
                   {periodLabels[value]}
-                </Link>
+                </AppLink>
               </li>
             ))}
           </ul>
@@ -102,7 +102,7 @@ export function PostList(props: PostListProps) {
         {tag ? (
           <>
             {" "}
-            tagged <Link to={`/tags/${tag}`}>{tag}</Link>
+            tagged <AppLink to={`/tags/${tag}`}>{tag}</AppLink>
           </>
         ) : null}
         , {sortDescriptions[sort]}
@@ -110,9 +110,9 @@ export function PostList(props: PostListProps) {
         {kind || tag || sort !== "active" ? (
           <>
             {" "}
-            <Link to={basePath} className="active-filters__clear">
+            <AppLink to={basePath} className="active-filters__clear">
               Clear filters
-            </Link>
+            </AppLink>
           </>
         ) : null}
       </p>
@@ -145,9 +145,9 @@ export function PostList(props: PostListProps) {
       )}
       {nextCursor ? (
         <nav aria-label="Pagination" className="pager">
-          <Link to={href({ cursor: nextCursor })} rel="next">
+          <AppLink to={href({ cursor: nextCursor })} rel="next">
             Next page
-          </Link>
+          </AppLink>
         </nav>
       ) : null}
     </>

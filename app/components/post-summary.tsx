@@ -1,10 +1,10 @@
-import { Link } from "@remix-run/react";
 import type { LibraryType, PostKind } from "~/db/schema";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { postKindLabels } from "~/lib/post-kinds";
 import type { StoryCardData } from "~/lib/story-fields";
 import { RelativeTime } from "./relative-time";
 import { StoryCard } from "./story-card";
+import { AppLink } from "./app-link";
 
 export type PostSummaryData = {
   id: number;
@@ -29,12 +29,12 @@ export function PostSummary({ post, now }: { post: PostSummaryData; now: Date })
         <span className={`kind-badge kind-badge--${post.kind}`}>{postKindLabels[post.kind]}</span>
       </p>
       <h2 className="post-summary__title" id={`post-${post.id}-title`}>
-        <Link to={`/posts/${post.id}/${post.slug}`}>{post.title}</Link>
+        <AppLink to={`/posts/${post.id}/${post.slug}`}>{post.title}</AppLink>
       </h2>
       {post.story ? <StoryCard story={post.story} /> : null}
       <p className="post-summary__excerpt">{post.excerpt}</p>
       <p className="post-summary__byline">
-        <Link to={`/u/${post.authorUsername}`}>{post.authorDisplayName}</Link>
+        <AppLink to={`/u/${post.authorUsername}`}>{post.authorDisplayName}</AppLink>
         <span className="library-type"> · {libraryTypeLabels[post.authorLibraryType]}</span>
         <span>
           {" "}
@@ -46,9 +46,9 @@ export function PostSummary({ post, now }: { post: PostSummaryData; now: Date })
         <ul className="tag-list" aria-label="Tags">
           {post.tags.map((tag) => (
             <li key={tag}>
-              <Link to={`/tags/${tag}`} className="tag">
+              <AppLink to={`/tags/${tag}`} className="tag">
                 {tag}
-              </Link>
+              </AppLink>
             </li>
           ))}
         </ul>

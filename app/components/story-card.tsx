@@ -1,4 +1,3 @@
-import { Link } from "@remix-run/react";
 import { GRADE_BAND_LABELS } from "~/lib/grade-bands";
 import {
   describeOutcome,
@@ -7,6 +6,7 @@ import {
   STORY_PARTNER_LABELS,
   type StoryCardData,
 } from "~/lib/story-fields";
+import { AppLink } from "./app-link";
 
 type LinkedStory = { id: number; title: string; slug: string };
 type FollowUp = LinkedStory & { authorDisplayName: string; authorCommunity: string | null };
@@ -101,7 +101,7 @@ function FollowUpOf({ triedFrom }: { triedFrom: LinkedStory | null }) {
   if (!triedFrom) return null;
   return (
     <p className="story-card__chain">
-      Follow-up to <Link to={`/posts/${triedFrom.id}/${triedFrom.slug}`}>{triedFrom.title}</Link>
+      Follow-up to <AppLink to={`/posts/${triedFrom.id}/${triedFrom.slug}`}>{triedFrom.title}</AppLink>
     </p>
   );
 }
@@ -117,7 +117,7 @@ function TriedBy({ postId, triedBy, canTry }: { postId: number; triedBy: FollowU
           <ul>
             {triedBy.map((followUp) => (
               <li key={followUp.id}>
-                <Link to={`/posts/${followUp.id}/${followUp.slug}`}>{followUp.title}</Link>
+                <AppLink to={`/posts/${followUp.id}/${followUp.slug}`}>{followUp.title}</AppLink>
                 <span className="muted">
                   {" "}
                   · {followUp.authorDisplayName}
@@ -130,9 +130,9 @@ function TriedBy({ postId, triedBy, canTry }: { postId: number; triedBy: FollowU
       ) : null}
       {canTry ? (
         <p>
-          <Link to={`/posts/new?triedFrom=${postId}`} className="button button--secondary">
+          <AppLink to={`/posts/new?triedFrom=${postId}`} className="button button--secondary">
             I tried this
-          </Link>{" "}
+          </AppLink>{" "}
           <span className="muted">Tell how it went at your library, linked to this story.</span>
         </p>
       ) : null}

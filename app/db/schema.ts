@@ -202,13 +202,17 @@ export const posts = pgTable(
     index("posts_accepted_comment_id_idx").on(table.acceptedCommentId),
     // Keyset pagination of the public lists: newest activity first.
     index("posts_published_activity_idx")
-      .on(table.lastActivityAt.desc(), table.id.desc())
+      .on(table.lastActivityAt.desc().nullsFirst(), table.id.desc().nullsFirst())
       .where(sql`${table.status} = 'published'`),
     index("posts_published_kind_activity_idx")
-      .on(table.kind, table.lastActivityAt.desc(), table.id.desc())
+      .on(table.kind, table.lastActivityAt.desc().nullsFirst(), table.id.desc().nullsFirst())
       .where(sql`${table.status} = 'published'`),
     index("posts_published_created_idx")
-      .on(table.createdAt.desc(), table.id.desc())
+      .on(table.createdAt.desc().nullsFirst(), table.id.desc().nullsFirst())
+      .where(sql`${table.status} = 'published'`),
+    // The Top sort (?sort=top&period=all; the shorter periods filter this order by date).
+    index("posts_published_helpful_idx")
+      .on(table.helpfulCount.desc().nullsFirst(), table.id.desc().nullsFirst())
       .where(sql`${table.status} = 'published'`),
     index("posts_pending_idx")
       .on(table.createdAt)
@@ -251,7 +255,7 @@ export const comments = pgTable(
     // The whole thread in one indexed read, in display order.
     index("comments_post_id_created_idx").on(table.postId, table.createdAt, table.id),
     index("comments_parent_id_idx").on(table.parentId),
-    index("comments_author_id_idx").on(table.authorId, table.createdAt.desc()),
+    index("comments_author_id_idx").on(table.authorId, table.createdAt.desc().nullsFirst()),
     index("comments_pending_idx")
       .on(table.createdAt)
       .where(sql`${table.status} = 'pending'`),
@@ -363,7 +367,10 @@ export const moderationActions = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    index("moderation_actions_created_idx").on(table.createdAt.desc(), table.id.desc()),
+    index("moderation_actions_created_idx").on(
+      table.createdAt.desc().nullsFirst(),
+      table.id.desc().nullsFirst(),
+    ),
     index("moderation_actions_actor_id_idx").on(table.actorId),
     index("moderation_actions_post_id_idx").on(table.postId),
     index("moderation_actions_comment_id_idx").on(table.commentId),
@@ -391,7 +398,7 @@ export const notifications = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    index("notifications_user_created_idx").on(table.userId, table.createdAt.desc()),
+    index("notifications_user_created_idx").on(table.userId, table.createdAt.desc().nullsFirst()),
     index("notifications_user_unread_idx")
       .on(table.userId)
       .where(sql`${table.readAt} is null`),

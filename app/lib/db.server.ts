@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import * as schema from "~/db/schema";
 import { migrationsFolder } from "./project-root.server";
+import { noteStatement } from "./request-work.server";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -30,11 +31,21 @@ type Connection = {
 // Both drivers and the client use snake_case columns (drizzle.config.ts says the same).
 const casing = "snake_case" as const;
 
-/** Counts statements, so tests can prove a page's query count is constant. */
-const queryCounter = { count: 0 };
+/**
+ * Counts statements, so tests can prove a page's query count is constant, and
+ * keeps their text and parameters while recordQueries runs, so tests can prove
+ * a page writes nothing and EXPLAIN what it reads.
+ */
+type Recording = { statements: string[]; parameters: unknown[][] };
+const queryCounter = { count: 0, recordings: new Set<Recording>() };
 const countingLogger: Logger = {
-  logQuery() {
+  logQuery(query, params) {
     queryCounter.count++;
+    noteStatement(query);
+    for (const recording of queryCounter.recordings) {
+      recording.statements.push(query);
+      recording.parameters.push(params);
+    }
   },
 };
 
@@ -150,4 +161,18 @@ export async function countQueries<T>(work: () => Promise<T>): Promise<{ result:
   const before = queryCounter.count;
   const result = await work();
   return { result, queries: queryCounter.count - before };
+}
+
+/**
+ * Runs `work` and answers the text of every SQL statement it sent, in order,
+ * and beside each (same index) the parameters it was sent with.
+ */
+export async function recordQueries<T>(work: () => Promise<T>): Promise<Recording & { result: T }> {
+  const recording: Recording = { statements: [], parameters: [] };
+  queryCounter.recordings.add(recording);
+  try {
+    return { result: await work(), ...recording };
+  } finally {
+    queryCounter.recordings.delete(recording);
+  }
 }

@@ -26,6 +26,8 @@ const environmentSchema = z.object({
     .optional(),
   DEMO: booleanFlag.default(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Adds X-Request-Work (SQL statements, writes, markdown renders) to every answer: for the benchmark.
+  REPORT_REQUEST_WORK: booleanFlag.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   // Express's "trust proxy": a hop count, true/false, or addresses and subnets (comma separated).
   TRUST_PROXY: z
@@ -57,4 +59,13 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
   }
   const publicUrl = (environment.PUBLIC_URL ?? `http://localhost:${environment.PORT}`).replace(/\/+$/, "");
   return { ...environment, dataDir: path.resolve(environment.DATA_DIR), publicUrl };
+}
+
+let publicUrlCache: { key: string; value: string } | undefined;
+
+/** PUBLIC_URL as readEnvironment() gives it, without checking the whole environment on every request. */
+export function currentPublicUrl() {
+  const key = `${process.env.PUBLIC_URL ?? ""}|${process.env.PORT ?? ""}`;
+  if (publicUrlCache?.key !== key) publicUrlCache = { key, value: readEnvironment().publicUrl };
+  return publicUrlCache.value;
 }

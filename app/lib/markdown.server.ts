@@ -1,5 +1,6 @@
 import { Marked, type TokenizerAndRendererExtension } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { noteMarkdownWork } from "./request-work.server";
 
 // Markdown is cooked once, when content is saved; pages serve the stored HTML.
 // This allowlist is the security boundary: tests/unit/markdown.test.ts fails if
@@ -97,12 +98,20 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
 };
 
 /**
+ * How often this module has rendered and sanitized, so tests can prove a page
+ * serves stored HTML and cooks nothing per request.
+ */
+export const markdownWork = { renders: 0, sanitizes: 0 };
+
+/**
  * Cleans an HTML fragment with the allowlist. One pass can leave markup that a
  * second pass rearranges (a discarded <math> or <svg> around a <pre> hides an
  * open <p>), so it runs until the output stops changing: what is stored is a
  * fixed point, and cleaning it again changes nothing.
  */
 export function sanitizeHtmlFragment(html: string): string {
+  markdownWork.sanitizes++;
+  noteMarkdownWork();
   let current = sanitizeHtml(html, sanitizeOptions);
   for (let pass = 0; pass < 3; pass++) {
     const next = sanitizeHtml(current, sanitizeOptions);
@@ -154,6 +163,8 @@ function escapeText(text: string) {
 
 /** Markdown source → HTML that is safe to store and serve as is. */
 export function renderMarkdown(source: string): string {
+  markdownWork.renders++;
+  noteMarkdownWork();
   let html: string;
   try {
     html = marked.parse(limitNesting(source)) as string;

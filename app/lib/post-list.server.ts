@@ -7,7 +7,6 @@ import {
   isPostSort,
   isTopPeriod,
   listLatestPosts,
-  listPinnedPosts,
   postSorts,
   topPeriods,
   type PostListItem,
@@ -78,10 +77,13 @@ export async function loadPostList(
   { home }: { home: boolean },
 ) {
   const withPinned = home && query.kind === undefined && query.tag === undefined && query.sort === "active";
-  const [{ posts, nextCursor }, pinned] = await Promise.all([
-    listLatestPosts({ ...query, cursor, excludePinned: withPinned }),
-    withPinned && cursor === null ? listPinnedPosts() : [],
-  ]);
+  // One statement: the pinned posts ride along with the first page's.
+  const { posts, nextCursor, pinned } = await listLatestPosts({
+    ...query,
+    cursor,
+    excludePinned: withPinned,
+    withPinned: withPinned && cursor === null,
+  });
   return {
     ...query,
     isFirstPage: cursor === null,

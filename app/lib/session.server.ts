@@ -35,8 +35,22 @@ async function readSessionToken(request: Request): Promise<string | null> {
   return typeof token === "string" && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null;
 }
 
+// A page's loaders (the root's and the route's) run on one request: they share one lookup.
+// Only reads share it: an action may change who is signed in or what their header shows.
+const sessionLookups = new WeakMap<Request, Promise<SessionUser | null>>();
+
 /** The member whose live session the request carries, or null. */
-export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+export function getSessionUser(request: Request): Promise<SessionUser | null> {
+  if (request.method !== "GET" && request.method !== "HEAD") return lookUpSessionUser(request);
+  let lookup = sessionLookups.get(request);
+  if (!lookup) {
+    lookup = lookUpSessionUser(request);
+    sessionLookups.set(request, lookup);
+  }
+  return lookup;
+}
+
+async function lookUpSessionUser(request: Request) {
   const token = await readSessionToken(request);
   return token ? ((await findSessionUser(hashToken(token))) ?? null) : null;
 }

@@ -1,4 +1,4 @@
-import { aliasedTable, and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import {
   answerSummaries,
   answerSummaryCredits,
@@ -144,64 +144,6 @@ export async function saveAnswerSummary({
     }
     return { ok: true, created: !existing };
   });
-}
-
-export type AnswerSummary = {
-  bodyHtml: string;
-  createdAt: Date;
-  editedAt: Date | null;
-  writer: { username: string; displayName: string } | null;
-  credits: { commentId: number; authorUsername: string; authorDisplayName: string }[];
-};
-
-const creditAuthors = aliasedTable(users, "credit_authors");
-
-/**
- * A question's summary for its thread, in one query: the text, its writer and
- * the credited replies still public (a credit to a reply since deleted or
- * hidden is not shown), in the thread's order. Undefined without a summary.
- */
-export async function getAnswerSummary(postId: number): Promise<AnswerSummary | undefined> {
-  const rows = await getDb()
-    .select({
-      bodyHtml: answerSummaries.bodyHtml,
-      createdAt: answerSummaries.createdAt,
-      editedAt: answerSummaries.editedAt,
-      writerUsername: users.username,
-      writerDisplayName: users.displayName,
-      commentId: comments.id,
-      creditUsername: creditAuthors.username,
-      creditDisplayName: creditAuthors.displayName,
-    })
-    .from(answerSummaries)
-    .leftJoin(users, eq(users.id, answerSummaries.authorId))
-    .leftJoin(answerSummaryCredits, eq(answerSummaryCredits.postId, answerSummaries.postId))
-    .leftJoin(comments, and(eq(comments.id, answerSummaryCredits.commentId), commentIsPublic))
-    .leftJoin(creditAuthors, eq(creditAuthors.id, comments.authorId))
-    .where(eq(answerSummaries.postId, postId))
-    .orderBy(asc(comments.createdAt), asc(comments.id));
-  const [first] = rows;
-  if (!first) return undefined;
-  return {
-    bodyHtml: first.bodyHtml,
-    createdAt: first.createdAt,
-    editedAt: first.editedAt,
-    writer:
-      first.writerUsername && first.writerDisplayName
-        ? { username: first.writerUsername, displayName: first.writerDisplayName }
-        : null,
-    credits: rows.flatMap((row) =>
-      row.commentId !== null && row.creditUsername !== null && row.creditDisplayName !== null
-        ? [
-            {
-              commentId: row.commentId,
-              authorUsername: row.creditUsername,
-              authorDisplayName: row.creditDisplayName,
-            },
-          ]
-        : [],
-    ),
-  };
 }
 
 /** The summary's markdown and credited comment ids, for its form; undefined without a summary. */

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { booklistItems, comments, posts } from "~/db/schema";
+import { booklistItems, posts } from "~/db/schema";
 import type { BooklistRow } from "~/lib/booklist";
 import { executeRows, getDb, type Executor } from "~/lib/db.server";
 import type { GradeBand } from "~/lib/grade-bands";
@@ -42,39 +42,6 @@ export async function listCommentBooklist(commentId: number): Promise<BooklistRo
     .from(booklistItems)
     .where(eq(booklistItems.commentId, commentId))
     .orderBy(asc(booklistItems.position));
-}
-
-/**
- * Every booklist of a thread in one query: the post's, and each comment's by
- * comment id, whatever their status (the thread shows only the comments its
- * viewer may see, and takes their lists from here).
- */
-export async function listThreadBooklists(postId: number) {
-  const rows = await getDb()
-    .select({ ...rowColumns, commentId: booklistItems.commentId })
-    .from(booklistItems)
-    .where(
-      or(
-        eq(booklistItems.postId, postId),
-        inArray(
-          booklistItems.commentId,
-          getDb().select({ id: comments.id }).from(comments).where(eq(comments.postId, postId)),
-        ),
-      ),
-    )
-    .orderBy(asc(booklistItems.commentId), asc(booklistItems.position));
-  const post: BooklistRow[] = [];
-  const byComment = new Map<number, BooklistRow[]>();
-  for (const { commentId, ...row } of rows) {
-    if (commentId === null) {
-      post.push(row);
-      continue;
-    }
-    const list = byComment.get(commentId);
-    if (list) list.push(row);
-    else byComment.set(commentId, [row]);
-  }
-  return { post, byComment };
 }
 
 /** A post's booklist in order, whatever the post's status (callers check who may see it). */

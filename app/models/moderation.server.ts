@@ -83,12 +83,15 @@ export type PendingItem = Awaited<ReturnType<typeof listPendingItems>>[number];
 
 /** How many items wait for a moderator (for the header). */
 export async function countPendingItems(): Promise<number> {
-  const [row] = await executeRows<{ count: number }>(
-    sql`select ((select count(*) from ${posts} where ${posts.status} = 'pending')
-              + (select count(*) from ${comments} join ${posts} on ${posts.id} = ${comments.postId}
-                 where ${comments.status} = 'pending' and ${posts.status} <> 'removed'))::int as count`,
-  );
+  const [row] = await executeRows<{ count: number }>(sql`select ${pendingItemsCount()} as count`);
   return row?.count ?? 0;
+}
+
+/** The queue's length as an SQL expression, so a moderator's page can ask for it inside another statement. */
+export function pendingItemsCount() {
+  return sql<number>`((select count(*) from ${posts} where ${posts.status} = 'pending')
+    + (select count(*) from ${comments} join ${posts} on ${posts.id} = ${comments.postId}
+       where ${comments.status} = 'pending' and ${posts.status} <> 'removed'))::int`;
 }
 
 export type DecisionResult = { ok: true } | { ok: false; reason: "already-handled" };

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { comments, notifications, posts, subscriptions, users, votes } from "~/db/schema";
 import type { Cursor } from "~/lib/cursor";
 import { getDb, type Transaction } from "~/lib/db.server";
@@ -355,10 +355,15 @@ export function notificationHref(
 /** The header's count; served by the partial index on unread rows. */
 export async function countUnreadNotifications(userId: number) {
   const [row] = await getDb()
-    .select({ count: sql<number>`count(*)::int` })
-    .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .select({ count: unreadNotificationsCount(sql`${userId}`) })
+    .from(sql`(select 1) as one`);
   return row?.count ?? 0;
+}
+
+/** How many unread notifications the member `userId` has, as an SQL expression (the header asks it with the session). */
+export function unreadNotificationsCount(userId: SQL) {
+  return sql<number>`(select count(*)::int from ${notifications}
+    where ${notifications.userId} = ${userId} and ${notifications.readAt} is null)`;
 }
 
 /** Marks the given notifications (only the member's own), or all of them, read. Answers how many changed. */
@@ -380,15 +385,6 @@ export async function markNotificationsRead(userId: number, ids: number[] | "all
 
 // ---------------------------------------------------------------------------
 // Watching threads
-
-/** Whether the member watches the thread (its author and repliers do unless they stopped). */
-export async function isWatching(userId: number, postId: number) {
-  const [row] = await getDb()
-    .select({ watching: subscriptions.watching })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.userId, userId), eq(subscriptions.postId, postId)));
-  return row?.watching ?? false;
-}
 
 /**
  * Starts or stops watching a published thread. "Stop watching" is kept as a

@@ -102,7 +102,7 @@ const hasTag = (name: string) => sql`exists (
  * so they never push an older post into a repeat or a gap.
  *
  * With `excludePinned` the pinned posts are left out of every page, for a list
- * that shows them above its first page (listPinnedPosts): a filter on the
+ * that shows them above its first page (pinnedPostsQuery): a filter on the
  * same partial index, so no post repeats and the keyset stays whole.
  */
 export async function listLatestPosts({
@@ -112,6 +112,7 @@ export async function listLatestPosts({
   period = "month",
   cursor,
   excludePinned = false,
+  withPinned = false,
   limit = POSTS_PER_PAGE,
 }: {
   kind?: PostKind;
@@ -120,6 +121,8 @@ export async function listLatestPosts({
   period?: TopPeriod;
   cursor?: ListCursor | null;
   excludePinned?: boolean;
+  /** Also answer the pinned posts, in the same statement (the first page of the default view). */
+  withPinned?: boolean;
   limit?: number;
 }) {
   if (cursor && isHelpfulCursor(cursor) !== (sort === "top")) {
@@ -135,8 +138,8 @@ export async function listLatestPosts({
     keyset = sql`(${timeColumn}, ${posts.id}) < (${cursor.at}::timestamptz, ${cursor.id})`;
   }
 
-  const rows = await getDb()
-    .select(listColumns)
+  const listed = getDb()
+    .select({ ...listColumns, isPinnedRow: sql<boolean>`false` })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .leftJoin(storyDetails, eq(storyDetails.postId, posts.id))
@@ -163,6 +166,9 @@ export async function listLatestPosts({
     )
     .orderBy(...(sort === "top" ? [desc(posts.helpfulCount)] : [desc(timeColumn)]), desc(posts.id))
     .limit(limit + 1);
+  const allRows = await (withPinned ? pinnedPostsQuery(MAX_PINNED_POSTS).unionAll(listed) : listed);
+  const pinned = allRows.filter((row) => row.isPinnedRow).map(withoutRowMarker);
+  const rows = allRows.filter((row) => !row.isPinnedRow).map(withoutRowMarker);
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -173,7 +179,11 @@ export async function listLatestPosts({
         ? { helpful: last.helpfulCount, id: last.id }
         : { at: sort === "active" ? last.activityKey : last.createdKey, id: last.id };
   }
-  return { posts: page, nextCursor };
+  return { posts: page, nextCursor, pinned };
+}
+
+function withoutRowMarker<Row extends { isPinnedRow: boolean }>({ isPinnedRow: _marker, ...row }: Row) {
+  return row;
 }
 
 /** Tags on at least one published post, most used first, then by name. */
@@ -199,9 +209,9 @@ export async function getTag(name: string) {
  * Published pinned posts, newest activity first. Pinning stops at
  * MAX_PINNED_POSTS (moderatePost), so this is all of them.
  */
-export async function listPinnedPosts(limit = MAX_PINNED_POSTS) {
+function pinnedPostsQuery(limit: number) {
   return getDb()
-    .select(listColumns)
+    .select({ ...listColumns, isPinnedRow: sql<boolean>`true` })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .leftJoin(storyDetails, eq(storyDetails.postId, posts.id))
@@ -239,11 +249,6 @@ export async function getVisiblePost(postId: number, viewer: { id: number; isMod
       editedAt: posts.editedAt,
       lastActivityAt: posts.lastActivityAt,
       tags: postTagNames,
-      // Asked here so that a thread without a booklist (most) pays no query for one.
-      hasBooklist: sql<boolean>`exists (
-        select 1 from booklist_items where booklist_items.post_id = ${posts.id}
-          or booklist_items.comment_id in (select id from comments where comments.post_id = ${posts.id})
-      )`,
       ...authorColumns,
     })
     .from(posts)

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { comments, moderationActions, notifications, posts, votes, type UserRole } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { canAcceptAnswer } from "~/lib/permissions";
@@ -116,35 +116,6 @@ export async function toggleHelpful({
       .returning({ count: countColumn });
     return { ok: true, helpful, count: row?.count ?? 0 };
   });
-}
-
-/**
- * Which items of a thread `userId` marked Helpful, in one query: the post
- * itself and the ids of its comments.
- */
-export async function listViewerVotes(postId: number, userId: number) {
-  const rows = await getDb()
-    .select({ postId: votes.postId, commentId: votes.commentId })
-    .from(votes)
-    .where(
-      and(
-        eq(votes.userId, userId),
-        or(
-          eq(votes.postId, postId),
-          inArray(
-            votes.commentId,
-            getDb().select({ id: comments.id }).from(comments).where(eq(comments.postId, postId)),
-          ),
-        ),
-      ),
-    );
-  const commentIds: number[] = [];
-  let post = false;
-  for (const row of rows) {
-    if (row.postId !== null) post = true;
-    else if (row.commentId !== null) commentIds.push(row.commentId);
-  }
-  return { post, commentIds };
 }
 
 export type SetAcceptedAnswerResult =

@@ -1,6 +1,8 @@
 import { and, eq, gt, lte, ne, or, sql } from "drizzle-orm";
 import { sessions, users } from "~/db/schema";
 import { getDb, type Executor } from "~/lib/db.server";
+import { pendingItemsCount } from "./moderation.server";
+import { unreadNotificationsCount } from "./notifications.server";
 
 export const SESSION_IDLE_DAYS = 14;
 export const SESSION_ABSOLUTE_DAYS = 30;
@@ -35,6 +37,11 @@ export async function findSessionUser(idHash: string) {
       status: users.status,
       libraryType: users.libraryType,
       needsTouch: sql<boolean>`${sessions.lastSeenAt} < now() - make_interval(mins => ${TOUCH_AFTER_MINUTES})`,
+      // The header's counts come with the session: a page costs no statement for them.
+      unreadNotifications: unreadNotificationsCount(sql`${users.id}`),
+      pendingItems: sql<
+        number | null
+      >`case when ${users.role} in ('moderator', 'admin') then ${pendingItemsCount()} end`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

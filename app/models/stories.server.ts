@@ -74,51 +74,6 @@ export async function getStoryFormValues(postId: number): Promise<Record<string,
   return { ...storyFormValuesOf(row.details), triedFromTitle: row.triedFromTitle ?? "" };
 }
 
-const linkedStoryColumns = {
-  id: posts.id,
-  title: posts.title,
-  slug: posts.slug,
-  authorDisplayName: users.displayName,
-  authorCommunity: users.community,
-};
-
-/**
- * What a thread shows of a story: its details, the published story it
- * followed ("Follow-up to …"), and the published stories that followed it
- * ("Tried by N libraries"), oldest first. Held and hidden posts on either end
- * of a link are left out: a link to them would only 404 for most readers.
- */
-export async function getStoryThread(postId: number) {
-  const [details] = await getDb()
-    .select({
-      ...storyCardColumns,
-      wouldChange: storyDetails.wouldChange,
-      triedFrom: {
-        id: posts.id,
-        title: posts.title,
-        slug: posts.slug,
-      },
-    })
-    .from(storyDetails)
-    .leftJoin(
-      posts,
-      and(eq(posts.id, storyDetails.triedFromPostId), eq(posts.status, "published"), eq(posts.kind, "story")),
-    )
-    .where(eq(storyDetails.postId, postId));
-  const triedBy = await getDb()
-    .select(linkedStoryColumns)
-    .from(storyDetails)
-    .innerJoin(posts, eq(posts.id, storyDetails.postId))
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(
-      and(eq(storyDetails.triedFromPostId, postId), eq(posts.status, "published"), eq(posts.kind, "story")),
-    )
-    .orderBy(posts.createdAt, posts.id);
-  if (!details) return { card: null, wouldChange: "", triedFrom: null, triedBy };
-  const { wouldChange, triedFrom, ...card } = details;
-  return { card, wouldChange, triedFrom, triedBy };
-}
-
 export type StoryFilters = { partner?: StoryPartner; grade?: GradeBand; program?: ProgramType };
 
 /** The conditions of the active filters, leaving out `except` (a facet's counts ignore its own filter). */

@@ -31,7 +31,6 @@ import {
   parseBooklist,
   readBookFormRows,
   bookFormValues,
-  type BooklistRow,
 } from "~/lib/booklist";
 import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
@@ -48,18 +47,10 @@ import {
 import { randomToken } from "~/lib/secrets.server";
 import { originFrom, pageMeta, plainTextFromHtml, privatePageMeta } from "~/lib/seo";
 import { commentSchema, formValues, parseForm, type FieldErrors } from "~/lib/validation";
-import { getAnswerSummary } from "~/models/answer-summaries.server";
-import { listThreadBooklists } from "~/models/booklists.server";
-import { listThreadComments } from "~/models/comments.server";
-import { isWatching, setWatching } from "~/models/notifications.server";
-import { getStoryThread } from "~/models/stories.server";
+import { setWatching } from "~/models/notifications.server";
 import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
-import {
-  listViewerVotes,
-  setAcceptedAnswer,
-  toggleHelpful,
-  type SetAcceptedAnswerResult,
-} from "~/models/reactions.server";
+import { loadThreadPage } from "~/models/thread-page.server";
+import { setAcceptedAnswer, toggleHelpful, type SetAcceptedAnswerResult } from "~/models/reactions.server";
 import type { SessionUser } from "~/models/sessions.server";
 import {
   moderatePost,
@@ -106,22 +97,26 @@ async function loadPost(postIdParameter: string | undefined, viewer: SessionUser
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  const post = await loadPost(params.postId, user);
-  // The post's list and every comment's in one query, whatever the number of comments.
-  // Most threads carry no booklist: the post's own query says whether to look.
-  const booklists = post.hasBooklist
-    ? await listThreadBooklists(post.id)
-    : { post: [], byComment: new Map<number, BooklistRow[]>() };
-  const visible = withoutDeletedLeaves(await listThreadComments(post.id, user?.id ?? null)).map((comment) =>
+  const postId = parseId(params.postId);
+  invariantResponse(postId, "There is no such post.", { status: 404 });
+  // The whole thread in one statement, whatever the number of comments (docs/performance.md).
+  const thread = await loadThreadPage(
+    postId,
+    user ? { id: user.id, isModerator: hasRole(user, "moderator") } : null,
+  );
+  invariantResponse(thread, "There is no such post. It may have been removed.", { status: 404 });
+  const { post, booklists } = thread;
+  const visible = withoutDeletedLeaves(thread.comments).map((comment) =>
     // A deleted comment shows as a placeholder: nothing of it leaves the server.
     comment.deletedAt
       ? { ...comment, authorId: 0, authorUsername: "", authorDisplayName: "[deleted]", bodyHtml: "" }
       : comment,
   );
-  // The viewer's own Helpful marks in this thread: one query, whatever the number of comments.
-  const viewerVotes = user ? await listViewerVotes(post.id, user.id) : { post: false, commentIds: [] };
-  // Only a published thread can be watched, and only a member asks: visitors pay no query.
-  const watching = user && post.status === "published" ? await isWatching(user.id, post.id) : false;
+  const viewerVotes = {
+    post: thread.viewerHelpfulOnPost,
+    commentIds: visible.filter((comment) => comment.viewerHelpful).map((comment) => comment.id),
+  };
+  const watching = thread.watching;
   const accepted =
     post.kind === "question" && post.acceptedCommentId !== null
       ? visible.find(
@@ -149,8 +144,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           bodyHtml: accepted.bodyHtml,
         }
       : null,
-    // Only a question has one: the other kinds pay no query for it.
-    answerSummary: post.kind === "question" ? ((await getAnswerSummary(post.id)) ?? null) : null,
+    answerSummary: thread.answerSummary,
     booklist: booklists.post,
     // Only the lists of the comments this viewer sees, and none of a deleted one.
     commentBooklists: Object.fromEntries(
@@ -159,8 +153,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         return rows ? [[comment.id, rows] as const] : [];
       }),
     ),
-    // A story's card and its "I tried this" chain: the other kinds pay no query for them.
-    story: post.kind === "story" ? await getStoryThread(post.id) : null,
+    story: thread.story,
     submissionKey: randomToken(),
     flagged: new URL(request.url).searchParams.get("flagged") === "1",
     now: new Date(),

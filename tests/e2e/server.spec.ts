@@ -64,9 +64,28 @@ test.describe("the server process", () => {
   test("sends security headers with a per-request script nonce, and refuses bodies over 1 MB", async () => {
     const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
     try {
+      // A visitor's page is plain HTML (decision 023): the app's scripts, with their nonce, are a member's.
+      const visitorPage = await (await fetch(`${app.url}/`)).text();
+      expect(visitorPage).not.toMatch(/<script\b/);
+      const joined = await fetch(`${app.url}/join`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: app.url },
+        body: new URLSearchParams({
+          displayName: "Nonce Checker",
+          username: "nonce-checker",
+          email: "nonce-checker@example.org",
+          password: "a long and unusual passphrase 42",
+          libraryType: "school",
+          community: "",
+        }).toString(),
+      });
+      expect(joined.status).toBe(302);
+      const cookie = (joined.headers.get("set-cookie") ?? "").split(";")[0]!;
+      expect(cookie).toContain("session");
       const nonces = [];
       for (let index = 0; index < 2; index++) {
-        const response = await fetch(`${app.url}/`);
+        const response = await fetch(`${app.url}/`, { headers: { Cookie: cookie } });
         const policy = response.headers.get("content-security-policy") ?? "";
         expect(policy).toContain("object-src 'none'");
         expect(policy).toContain("base-uri 'none'");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Comment } from "~/db/schema";
 import type { CommentNode } from "~/lib/comment-tree";
 import { countQueries } from "~/lib/db.server";
-import type { ThreadComment } from "~/models/comments.server";
+import type { ThreadComment } from "~/models/thread-page.server";
 import { loader } from "~/routes/posts.$postId.($slug)";
 import { createComment, createMember, createPost } from "../support/factories";
 import { callLoader, thrownResponse } from "../support/requests";
