@@ -133,15 +133,23 @@ async function thread(postId: number) {
 }
 
 async function search(query: string) {
+  // The same candidate caps as Crosswalk's search (the newest 2,000 posts and 5,000 replies that match).
   const rows = await sql<{ id: number; title: string; slug: string; rank: number }[]>`
     with q as (select websearch_to_tsquery('english', ${query}) as q),
+    recent_posts as (
+      select p.id, p.search_vector from posts p
+      where p.status = 'published' and p.search_vector @@ websearch_to_tsquery('english', ${query})
+      order by p.id desc limit 2000
+    ),
+    recent_comments as (
+      select c.post_id, c.search_vector from comments c join posts cp on cp.id = c.post_id and cp.status = 'published'
+      where c.status = 'approved' and c.deleted_at is null
+        and c.search_vector @@ websearch_to_tsquery('english', ${query}) order by c.id desc limit 5000
+    ),
     hits as (
-      select p.id, ts_rank(p.search_vector, q.q) as rank
-      from posts p, q where p.status = 'published' and p.search_vector @@ q.q
+      select rp.id, ts_rank(rp.search_vector, q.q) as rank from recent_posts rp, q
       union all
-      select c.post_id, max(ts_rank(c.search_vector, q.q)) * 0.5
-      from comments c, q where c.status = 'approved' and c.deleted_at is null and c.search_vector @@ q.q
-      group by c.post_id
+      select rc.post_id, max(ts_rank(rc.search_vector, q.q)) * 0.8 from recent_comments rc, q group by rc.post_id
     )
     select p.id, p.title, p.slug, max(h.rank) as rank
     from hits h join posts p on p.id = h.id

@@ -21,6 +21,8 @@ export const MEASURED_THREADS = {
 } as const;
 /** Threads past a thousand replies, beside the measured one. */
 const HUGE_THREADS = 12;
+/** Bumped whenever the seeded data changes, so a kept database is seeded again. */
+export const SEED_VERSION = 2;
 export const BENCH_PASSWORD = "reading-together-bench";
 export const SEARCH_WORD = "library";
 
@@ -156,14 +158,36 @@ function escapeHtml(text: string) {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
+const WORDS = [
+  ...new Set(
+    SENTENCES.join(" ")
+      .toLowerCase()
+      .replace(/[^a-z\s-]/g, "")
+      .split(/\s+/),
+  ),
+];
+
+/**
+ * A sentence of its own: real comments rarely repeat each other word for word,
+ * and a body made only of a few stock sentences would compress far better on
+ * the wire than anything a person writes.
+ */
+function freshSentence(random: () => number) {
+  const words = Array.from(
+    { length: 8 + Math.floor(random() * 14) },
+    () => WORDS[Math.floor(random() * WORDS.length)]!,
+  );
+  const sentence = words.join(" ");
+  return `${sentence[0]!.toUpperCase()}${sentence.slice(1)}${random() < 0.2 ? "?" : "."}`;
+}
+
 /** Bodies as an author would write them, and as the markdown pipeline would cook them. */
 function makeBodies(count: number, random: () => number) {
   const bodies: { md: string; html: string }[] = [];
   for (let index = 0; index < count; index++) {
     const paragraphs = Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
-      Array.from(
-        { length: 1 + Math.floor(random() * 3) },
-        () => SENTENCES[Math.floor(random() * SENTENCES.length)],
+      Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+        random() < 0.5 ? SENTENCES[Math.floor(random() * SENTENCES.length)] : freshSentence(random),
       ).join(" "),
     );
     const emphasised = random() < 0.3;
@@ -185,7 +209,7 @@ type Progress = (label: string, done: number, total: number) => void;
 export async function seedForum(sql: postgres.Sql, size: ForumSize, progress: Progress) {
   const random = seededRandom(20261128);
   const passwordHash = await hash(BENCH_PASSWORD);
-  const bodies = makeBodies(500, random);
+  const bodies = makeBodies(5_000, random);
   const steps = 6;
   let step = 0;
   const advance = (label: string) => progress(label, ++step, steps);

@@ -210,6 +210,16 @@ export const posts = pgTable(
     index("posts_published_created_idx")
       .on(table.createdAt.desc().nullsFirst(), table.id.desc().nullsFirst())
       .where(sql`${table.status} = 'published'`),
+    // The few pinned posts above the home page: found without reading the others.
+    index("posts_published_pinned_idx")
+      .on(table.lastActivityAt.desc().nullsFirst(), table.id.desc().nullsFirst())
+      .where(sql`${table.status} = 'published' and ${table.pinned}`),
+    // ?sort=unanswered: questions with no reply and no accepted answer, newest first.
+    index("posts_unanswered_questions_idx")
+      .on(table.createdAt.desc().nullsFirst(), table.id.desc().nullsFirst())
+      .where(
+        sql`${table.status} = 'published' and ${table.kind} = 'question' and ${table.acceptedCommentId} is null and ${table.commentCount} = 0`,
+      ),
     // The Top sort (?sort=top&period=all; the shorter periods filter this order by date).
     index("posts_published_helpful_idx")
       .on(table.helpfulCount.desc().nullsFirst(), table.id.desc().nullsFirst())

@@ -6,6 +6,13 @@ export const SEARCH_RESULTS_PER_PAGE = 20;
 
 /** A reply's match counts for a little less than the same match in the post itself. */
 const COMMENT_RANK_FACTOR = 0.8;
+/**
+ * How many of the newest matching posts and replies are ranked. A word found on
+ * most of a million replies would otherwise rank every one of them for each
+ * search; past these, the newest matches stand for the rest.
+ */
+export const SEARCH_CANDIDATE_POSTS = 2_000;
+export const SEARCH_CANDIDATE_COMMENTS = 5_000;
 
 /**
  * The asker's summary of answers is what a later reader wants, so a thread
@@ -96,16 +103,34 @@ export async function searchThreads({
     with search_query as (
       select websearch_to_tsquery('english', ${query}) as q
     ),
-    hits as (
-      select p.id, ts_rank(p.search_vector, sq.q)::real as rank
-      from posts p, search_query sq
-      where p.status = 'published' and p.search_vector @@ sq.q
-      union all
-      select c.post_id as id, (max(ts_rank(c.search_vector, sq.q)) * ${COMMENT_RANK_FACTOR}::real)::real as rank
+    -- The newest matches only, so a word on most pages costs no more than a rare one
+    -- (docs/performance.md): rank is computed on at most this many posts and replies.
+    -- The query is written out here rather than read from search_query: the planner
+    -- then sees the words, and for a common one walks the newest rows instead of
+    -- fetching every match to sort them.
+    recent_posts as (
+      select p.id, p.search_vector
+      from posts p
+      where p.status = 'published' and p.search_vector @@ websearch_to_tsquery('english', ${query})
+      order by p.id desc
+      limit ${SEARCH_CANDIDATE_POSTS}
+    ),
+    recent_comments as (
+      select c.post_id, c.search_vector
       from comments c
-      join posts cp on cp.id = c.post_id and cp.status = 'published', search_query sq
-      where c.status = 'approved' and c.deleted_at is null and c.search_vector @@ sq.q
-      group by c.post_id
+      join posts cp on cp.id = c.post_id and cp.status = 'published'
+      where c.status = 'approved' and c.deleted_at is null
+        and c.search_vector @@ websearch_to_tsquery('english', ${query})
+      order by c.id desc
+      limit ${SEARCH_CANDIDATE_COMMENTS}
+    ),
+    hits as (
+      select rp.id, ts_rank(rp.search_vector, sq.q)::real as rank
+      from recent_posts rp, search_query sq
+      union all
+      select rc.post_id as id, (max(ts_rank(rc.search_vector, sq.q)) * ${COMMENT_RANK_FACTOR}::real)::real as rank
+      from recent_comments rc, search_query sq
+      group by rc.post_id
       union all
       select s.post_id as id, (ts_rank(s.search_vector, sq.q) + ${SUMMARY_RANK_BOOST}::real)::real as rank
       from answer_summaries s

@@ -1,0 +1,2 @@
+CREATE INDEX "posts_published_pinned_idx" ON "posts" USING btree ("last_activity_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "posts"."status" = 'published' and "posts"."pinned";--> statement-breakpoint
+CREATE INDEX "posts_unanswered_questions_idx" ON "posts" USING btree ("created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "posts"."status" = 'published' and "posts"."kind" = 'question' and "posts"."accepted_comment_id" is null and "posts"."comment_count" = 0;
