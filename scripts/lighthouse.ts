@@ -319,13 +319,21 @@ async function auditPage(url: string, chromePort: number, runs: number) {
   const warmUp = await fetch(url);
   if (!warmUp.ok) throw new Error(`${url} answered ${warmUp.status}; there is nothing to audit`);
   const all: RunnerResult[] = [];
-  for (let run = 0; run < runs; run++) {
+  let brokenRuns = 0;
+  while (all.length < runs) {
+    const run = all.length + 1;
     const result = await lighthouse(url, { port: chromePort, output: ["html", "json"], logLevel: "error" });
     if (!result) throw new Error(`Lighthouse returned no result for ${url}`);
     const { runtimeError, runWarnings } = result.lhr;
-    for (const warning of runWarnings) process.stdout.write(`${url} run ${run + 1}: ${warning}\n`);
+    for (const warning of runWarnings) process.stdout.write(`${url} run ${run}: ${warning}\n`);
     // A run that could not load the page scores 0 everywhere: that is a broken audit, not a score.
-    if (runtimeError) throw new Error(`${url} run ${run + 1}: ${runtimeError.code} ${runtimeError.message}`);
+    // Chromium's trace sometimes misses the navigation (NO_NAVSTART) on a busy machine: try again, twice at most.
+    if (runtimeError) {
+      const message = `${url} run ${run}: ${runtimeError.code} ${runtimeError.message}`;
+      if (++brokenRuns > 2) throw new Error(message);
+      process.stdout.write(`${message}; running it again\n`);
+      continue;
+    }
     all.push(result);
   }
   const byPerformance = [...all].sort(
