@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
@@ -37,8 +38,9 @@ export default function handleRequest(
         clearTimeout(deadline);
         const body = Buffer.concat(chunks);
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-        responseHeaders.set("Content-Length", String(body.length));
-        resolve(new Response(body, { headers: responseHeaders, status: responseStatusCode }));
+        resolve(
+          documentResponse(request, body, responseStatusCode, responseHeaders, isVisitorPage(remixContext)),
+        );
         callback();
       },
     });
@@ -63,6 +65,44 @@ export default function handleRequest(
     );
     const deadline = setTimeout(abort, streamTimeout + 1_000);
   });
+}
+
+/** A visitor's page is plain HTML (root.tsx): the same bytes for every visitor, with no nonce in them. */
+function isVisitorPage(remixContext: EntryContext) {
+  const root = remixContext.staticHandlerContext.loaderData.root as { user?: unknown } | undefined;
+  return !root?.user;
+}
+
+/**
+ * A visitor's page may be kept by a proxy or a CDN, which must ask again each
+ * time (the validator is the page's hash, so "unchanged" costs no bytes); a
+ * member's page is theirs alone and never stored by a shared cache.
+ */
+function documentResponse(
+  request: Request,
+  body: Buffer<ArrayBuffer>,
+  status: number,
+  headers: Headers,
+  visitorPage: boolean,
+) {
+  headers.append("Vary", "Cookie");
+  const url = new URL(request.url);
+  const shareable =
+    visitorPage && request.method === "GET" && status === 200 && !url.searchParams.has("token");
+  if (!shareable) {
+    if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-cache");
+    headers.set("Content-Length", String(body.length));
+    return new Response(body, { headers, status });
+  }
+  const etag = `W/"${crypto.createHash("sha1").update(body).digest("base64url")}"`;
+  headers.set("ETag", etag);
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "public, max-age=0, must-revalidate");
+  const known = request.headers.get("If-None-Match");
+  if (known && known.split(",").some((tag) => tag.trim() === etag)) {
+    return new Response(null, { headers, status: 304 });
+  }
+  headers.set("Content-Length", String(body.length));
+  return new Response(body, { headers, status });
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

@@ -10,7 +10,7 @@ function escapeXml(text: string) {
 function barPanel(title: string, unit: string, categories: string[], series: Series[], top: number) {
   const width = 860;
   const height = 220;
-  const left = 70;
+  const left = 90;
   const bottom = top + height - 40;
   const plotHeight = height - 80;
   const max = Math.max(1, ...series.flatMap((entry) => entry.values));

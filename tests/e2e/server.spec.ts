@@ -65,8 +65,16 @@ test.describe("the server process", () => {
     const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
     try {
       // A visitor's page is plain HTML (decision 023): the app's scripts, with their nonce, are a member's.
-      const visitorPage = await (await fetch(`${app.url}/`)).text();
+      const visitorResponse = await fetch(`${app.url}/`);
+      const visitorPage = await visitorResponse.text();
       expect(visitorPage).not.toMatch(/<script\b/);
+      // The same page for every visitor: a proxy may keep it and ask again with its validator.
+      expect(visitorResponse.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
+      const etag = visitorResponse.headers.get("etag");
+      expect(etag).toMatch(/^W\/"[\w-]+"$/);
+      const revalidated = await fetch(`${app.url}/`, { headers: { "If-None-Match": etag! } });
+      expect(revalidated.status).toBe(304);
+      expect(await revalidated.text()).toBe("");
       const joined = await fetch(`${app.url}/join`, {
         method: "POST",
         redirect: "manual",
@@ -85,7 +93,11 @@ test.describe("the server process", () => {
       expect(cookie).toContain("session");
       const nonces = [];
       for (let index = 0; index < 2; index++) {
-        const response = await fetch(`${app.url}/`, { headers: { Cookie: cookie } });
+        const response = await fetch(`${app.url}/`, { headers: { Cookie: cookie, "If-None-Match": etag! } });
+        // A member's page is theirs alone: never shared, never answered from a visitor's validator.
+        expect(response.status).toBe(200);
+        expect(response.headers.get("cache-control")).toBe("private, no-cache");
+        expect(response.headers.get("etag")).toBeNull();
         const policy = response.headers.get("content-security-policy") ?? "";
         expect(policy).toContain("object-src 'none'");
         expect(policy).toContain("base-uri 'none'");
