@@ -54,6 +54,7 @@ import * as unsubscribe from "~/routes/unsubscribe";
 import { createComment, createMember, createPost } from "../support/factories";
 import { joinedAccount, publishPost, replyTo, type Account } from "../support/member-actions";
 import { callLoader, submitForm } from "../support/requests";
+import { storyFormFields } from "tests/support/story-form";
 
 // The budgets of issue 8: a GET writes nothing and cooks no markdown (pages
 // serve the HTML stored when the content was saved), and a thread page costs
@@ -295,20 +296,7 @@ describe("an anonymous crawl of every GET", () => {
     await summarise(author, question.id, "**The literacy coach** answered within a week.", [accepted]);
 
     // A success story and an "I tried this" follow-up.
-    const storyFields = {
-      kind: "story",
-      body: "We moved the table to the front door.",
-      tags: "library-cards",
-      partners: ["school_library", "public_library"],
-      gradeBands: ["k_2", "3_5"],
-      programType: "library_card_drive",
-      reach: "310",
-      outcomeMeasure: "library cards issued",
-      outcomeBefore: "40",
-      outcomeAfter: "310",
-      staffHours: "14",
-      wouldChange: "Bring two card printers.",
-    };
+    const storyFields = storyFormFields;
     const story = await publishWithForm(author, {
       ...storyFields,
       title: "Library card night at back-to-school",

@@ -11,6 +11,7 @@ import { joinAs } from "../support/accounts";
 import { createMember, createPost } from "../support/factories";
 import { joinedAccount, type Account } from "../support/member-actions";
 import { callLoader, submitForm, thrownResponse } from "../support/requests";
+import { storyFormFields } from "tests/support/story-form";
 
 // Success stories: the structured part of the Story kind, /stories with its
 // facets, and "I tried this" follow-ups. Authors here are moderators unless a
@@ -24,18 +25,7 @@ type FormAnswer = { errors: Record<string, string[] | undefined>; values: Record
 const storyFields = {
   intent: "publish",
   title: "Library card night at back-to-school",
-  kind: "story",
-  body: "We moved the table to the front door.",
-  tags: "library-cards",
-  partners: ["school_library", "public_library"],
-  gradeBands: ["k_2", "3_5"],
-  programType: "library_card_drive",
-  reach: "310",
-  outcomeMeasure: "library cards issued",
-  outcomeBefore: "40",
-  outcomeAfter: "310",
-  staffHours: "14",
-  wouldChange: "Bring two card printers.",
+  ...storyFormFields,
 };
 
 async function submitStory(
