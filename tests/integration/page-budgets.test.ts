@@ -54,7 +54,7 @@ import * as unsubscribe from "~/routes/unsubscribe";
 import { createComment, createMember, createPost } from "../support/factories";
 import { joinedAccount, publishPost, replyTo, type Account } from "../support/member-actions";
 import { callLoader, submitForm } from "../support/requests";
-import { storyFormFields } from "tests/support/story-form";
+import { storyFormFields } from "../support/story-form";
 
 // The budgets of issue 8: a GET writes nothing and cooks no markdown (pages
 // serve the HTML stored when the content was saved), and a thread page costs

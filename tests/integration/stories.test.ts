@@ -11,7 +11,7 @@ import { joinAs } from "../support/accounts";
 import { createMember, createPost } from "../support/factories";
 import { joinedAccount, type Account } from "../support/member-actions";
 import { callLoader, submitForm, thrownResponse } from "../support/requests";
-import { storyFormFields } from "tests/support/story-form";
+import { storyFormFields } from "../support/story-form";
 
 // Success stories: the structured part of the Story kind, /stories with its
 // facets, and "I tried this" follow-ups. Authors here are moderators unless a
