@@ -1,8 +1,7 @@
 import crypto from "node:crypto";
-import { PassThrough, Writable } from "node:stream";
-import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
+import { Writable } from "node:stream";
+import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
-import type { ReactElement } from "react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
 import { logger } from "~/lib/logger.server";
@@ -15,10 +14,10 @@ export { pingDatabase } from "~/models/health.server";
 export const streamTimeout = 5_000;
 
 /**
- * A visitor's page is plain HTML (no scripts, decision 023): it is rendered
- * whole and sent in one piece with its length and a validator (decision 022).
- * A member's page streams as Remix's template does, its hydration data
- * following the shell.
+ * Renders the whole document, then sends it in one piece with its length.
+ * No route defers data, so streaming the shell early would gain nothing,
+ * while piping React's many small chunks through a web stream cost a write
+ * call each (docs/decisions/022-whole-document-rendering.md).
  */
 export default function handleRequest(
   request: Request,
@@ -28,16 +27,44 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = typeof loadContext.cspNonce === "string" ? loadContext.cspNonce : undefined;
-  const document = (
-    <NonceProvider value={nonce}>
-      <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
-    </NonceProvider>
-  );
-  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-  responseHeaders.append("Vary", "Cookie");
-  return isVisitorPage(remixContext)
-    ? renderWhole(document, nonce, request, responseStatusCode, responseHeaders)
-    : renderStreaming(document, nonce, responseStatusCode, responseHeaders);
+  return new Promise<Response>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const document = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+      final(callback) {
+        clearTimeout(deadline);
+        const body = Buffer.concat(chunks);
+        responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+        resolve(
+          documentResponse(request, body, responseStatusCode, responseHeaders, isVisitorPage(remixContext)),
+        );
+        callback();
+      },
+    });
+    const { pipe, abort } = renderToPipeableStream(
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+      </NonceProvider>,
+      {
+        nonce,
+        onAllReady() {
+          pipe(document);
+        },
+        onShellError(error: unknown) {
+          clearTimeout(deadline);
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          logger.error({ err: error }, "render error");
+        },
+      },
+    );
+    const deadline = setTimeout(abort, streamTimeout + 1_000);
+  });
 }
 
 /** A visitor's page is plain HTML (root.tsx): the same bytes for every visitor, with no nonce in them. */
@@ -46,51 +73,22 @@ function isVisitorPage(remixContext: EntryContext) {
   return !root?.user;
 }
 
-function renderWhole(
-  document: ReactElement,
-  nonce: string | undefined,
-  request: Request,
-  status: number,
-  headers: Headers,
-) {
-  return new Promise<Response>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const collector = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(chunk);
-        callback();
-      },
-      final(callback) {
-        clearTimeout(deadline);
-        resolve(visitorPageResponse(request, Buffer.concat(chunks), status, headers));
-        callback();
-      },
-    });
-    const { pipe, abort } = renderToPipeableStream(document, {
-      nonce,
-      onAllReady() {
-        pipe(collector);
-      },
-      onShellError(error: unknown) {
-        clearTimeout(deadline);
-        reject(error);
-      },
-      onError(error: unknown) {
-        status = 500;
-        logger.error({ err: error }, "render error");
-      },
-    });
-    const deadline = setTimeout(abort, streamTimeout + 1_000);
-  });
-}
-
 /**
  * A visitor's page may be kept by a proxy or a CDN, which must ask again each
- * time (the validator is the page's hash, so "unchanged" costs no bytes).
+ * time (the validator is the page's hash, so "unchanged" costs no bytes); a
+ * member's page is theirs alone and never stored by a shared cache.
  */
-function visitorPageResponse(request: Request, body: Buffer<ArrayBuffer>, status: number, headers: Headers) {
+function documentResponse(
+  request: Request,
+  body: Buffer<ArrayBuffer>,
+  status: number,
+  headers: Headers,
+  visitorPage: boolean,
+) {
+  headers.append("Vary", "Cookie");
+  const url = new URL(request.url);
   const shareable =
-    request.method === "GET" && status === 200 && !new URL(request.url).searchParams.has("token");
+    visitorPage && request.method === "GET" && status === 200 && !url.searchParams.has("token");
   if (!shareable) {
     if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-cache");
     headers.set("Content-Length", String(body.length));
@@ -105,37 +103,6 @@ function visitorPageResponse(request: Request, body: Buffer<ArrayBuffer>, status
   }
   headers.set("Content-Length", String(body.length));
   return new Response(body, { headers, status });
-}
-
-/** A member's page is theirs alone: never stored by a shared cache. */
-function renderStreaming(
-  document: ReactElement,
-  nonce: string | undefined,
-  status: number,
-  headers: Headers,
-) {
-  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-cache");
-  return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(document, {
-      nonce,
-      onShellReady() {
-        shellRendered = true;
-        const body = new PassThrough();
-        resolve(new Response(createReadableStreamFromReadable(body), { headers, status }));
-        pipe(body);
-      },
-      onShellError(error: unknown) {
-        reject(error);
-      },
-      onError(error: unknown) {
-        status = 500;
-        // Errors after the shell are reported here; before it, onShellError rejects.
-        if (shellRendered) logger.error({ err: error }, "render error");
-      },
-    });
-    setTimeout(abort, streamTimeout + 1_000);
-  });
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
