@@ -16,6 +16,7 @@ import type { ReactNode } from "react";
 import { HydratedProvider } from "~/components/app-link";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { useNonce } from "~/components/nonce";
+import { useRemoveSpentRouteData } from "~/components/spent-route-data";
 import { getOptionalUser } from "~/lib/auth.server";
 import { currentPublicUrl } from "~/lib/env.server";
 import { hasRole } from "~/lib/permissions";
@@ -228,6 +229,7 @@ export function Layout({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
+  useRemoveSpentRouteData();
   return <Outlet />;
 }
 

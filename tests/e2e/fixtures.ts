@@ -25,6 +25,16 @@ export const test = base.extend<Fixtures>({
       if (!allowedConsoleErrors.some((pattern) => pattern.test(text))) errors.push(text);
     });
     page.on("pageerror", (error) => errors.push(error.message));
+    // E2E_SCRIPT_DELAY_MS holds each script back by up to that long, so a
+    // journey also runs with clicks landing before the page has hydrated, as
+    // they do on a slow Chromebook (docs/architecture.md, Tests).
+    const scriptDelay = Number(process.env.E2E_SCRIPT_DELAY_MS ?? 0);
+    if (scriptDelay > 0) {
+      await page.route("**/assets/*.js", async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * scriptDelay));
+        await route.continue();
+      });
+    }
     await use(page);
     expect(errors, "errors logged in the browser console").toEqual([]);
   },
