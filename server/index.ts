@@ -13,6 +13,7 @@ import { EnvironmentError, readEnvironment, type Environment } from "../app/lib/
 import type { StartSummary } from "../app/lib/lifecycle.server";
 import { logger } from "../app/lib/logger.server";
 import { withRequestWork } from "../app/lib/request-work.server";
+import { createAdmissionGate } from "./admission";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
 
 /** What entry.server.tsx exports beside the renderer. */
@@ -81,6 +82,20 @@ function reportRequestWork(_request: Request, response: Response, next: NextFunc
     } as Response["writeHead"];
     next();
   });
+}
+
+const BUSY_PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Crosswalk is busy</title></head>
+<body><main><h1>Crosswalk is busy</h1><p>More people are asking for pages than the forum can answer right now. Nothing you sent was saved: please try again in a few seconds.</p><p><a href="/">Back to the latest discussions</a></p></main></body>
+</html>
+`;
+
+/** The admission gate's answer when the wait would be too long: nothing was done, so trying again is safe. */
+function refuseBusy(response: Response) {
+  response.status(503).set("Retry-After", "5").set("Cache-Control", "no-store");
+  if (response.req.accepts(["html", "text"]) === "html") response.type("html").send(BUSY_PAGE);
+  else response.type("text/plain").send("Crosswalk is busy. Please try again in a few seconds.\n");
 }
 
 /** Refuses bodies over the limit before Remix reads them; a body of unknown length is refused too. */
@@ -195,6 +210,20 @@ async function main() {
       next();
     });
   }
+
+  const gate = createAdmissionGate(
+    {
+      maxActive: environment.MAX_ACTIVE_REQUESTS ?? 2 * environment.DATABASE_POOL_SIZE,
+      maxQueued: environment.MAX_QUEUED_REQUESTS,
+      queueTimeoutMs: environment.QUEUE_TIMEOUT_MS,
+    },
+    refuseBusy,
+  );
+  app.use((request, response, next) => {
+    // A health check reports on the process and the database, not on the queue.
+    if (request.path === "/healthz") return next();
+    gate.admit(request, response, next);
+  });
 
   app.all(
     "*",

@@ -29,6 +29,10 @@ const environmentSchema = z.object({
   // Adds X-Request-Work (SQL statements, writes, markdown renders) to every answer: for the benchmark.
   REPORT_REQUEST_WORK: booleanFlag.default(false),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  // The admission gate in front of the app (server/admission.ts): past these, a request gets 503 at once.
+  MAX_ACTIVE_REQUESTS: z.coerce.number().int().min(1).max(1000).optional(),
+  MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(100),
+  QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
   // Express's "trust proxy": a hop count, true/false, or addresses and subnets (comma separated).
   TRUST_PROXY: z
     .string()

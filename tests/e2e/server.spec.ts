@@ -127,6 +127,42 @@ test.describe("the server process", () => {
     }
   });
 
+  test("past its queue the server answers 503 with a page saying so, at once, and serves again when the load stops", async () => {
+    // One request at a time and one waiting: a burst of 20 must overflow.
+    const app = await startApp({
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      MAX_ACTIVE_REQUESTS: "1",
+      MAX_QUEUED_REQUESTS: "1",
+    });
+    try {
+      const burst = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const response = await fetch(`${app.url}/`, { headers: { Accept: "text/html" } });
+          return { response, body: await response.text() };
+        }),
+      );
+      expect(burst.every(({ response }) => [200, 503].includes(response.status))).toBe(true);
+      const refused = burst.filter(({ response }) => response.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(burst.some(({ response }) => response.status === 200)).toBe(true);
+      const busy = refused[0]!;
+      expect(busy.response.headers.get("retry-after")).toBe("5");
+      expect(busy.response.headers.get("content-type")).toContain("text/html");
+      expect(busy.response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(busy.body).toContain("<h1>Crosswalk is busy</h1>");
+      expect(busy.body).toContain("Nothing you sent was saved");
+
+      // The health check is never queued behind pages.
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      for (let index = 0; index < 3; index++) {
+        expect((await fetch(`${app.url}/`)).status).toBe(200);
+      }
+    } finally {
+      await app.stop();
+    }
+  });
+
   test("with DEMO=0 an empty database stays empty", async () => {
     const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
     try {

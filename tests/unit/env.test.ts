@@ -45,6 +45,19 @@ describe("readEnvironment", () => {
     expect(readEnvironment(env({ DATA_DIR: absolute })).dataDir).toBe(absolute);
   });
 
+  it("reads the admission gate's bounds, leaving the active limit to the server when unset", () => {
+    const defaults = readEnvironment(env());
+    expect(defaults.MAX_ACTIVE_REQUESTS).toBeUndefined();
+    expect(defaults.MAX_QUEUED_REQUESTS).toBe(100);
+    expect(defaults.QUEUE_TIMEOUT_MS).toBe(5_000);
+    const set = readEnvironment(
+      env({ MAX_ACTIVE_REQUESTS: "4", MAX_QUEUED_REQUESTS: "0", QUEUE_TIMEOUT_MS: "250" }),
+    );
+    expect([set.MAX_ACTIVE_REQUESTS, set.MAX_QUEUED_REQUESTS, set.QUEUE_TIMEOUT_MS]).toEqual([4, 0, 250]);
+    expect(environmentError({ MAX_ACTIVE_REQUESTS: "0" }).message).toMatch(/MAX_ACTIVE_REQUESTS/);
+    expect(environmentError({ QUEUE_TIMEOUT_MS: "soon" }).message).toMatch(/QUEUE_TIMEOUT_MS/);
+  });
+
   it("reads a numeric PORT", () => {
     expect(readEnvironment(env({ PORT: "8080" })).PORT).toBe(8080);
   });
