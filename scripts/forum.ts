@@ -6,6 +6,7 @@ import { seedDemoContentIfEmpty } from "~/db/seed.server";
 import { EnvironmentError, readEnvironment } from "~/lib/env.server";
 import { startApp, stopApp } from "~/lib/lifecycle.server";
 import { createMailTransport, deliverDueMail } from "~/lib/mail.server";
+import { exportMemberData, findMemberId } from "~/models/member-data.server";
 import { queueNotificationEmails } from "~/models/notification-mail.server";
 import { setRoleByEmail } from "~/models/users.server";
 
@@ -16,13 +17,15 @@ Commands:
   seed                       put the demo forum into an empty database
   user:role <email> <role>   make an account a member, moderator or admin
   mail:send                  deliver the mail that is due in the outbox now, through SMTP_URL
+  export --user <who>        print a member's data as JSON (what "Download my data" on /settings
+                             gives them); <who> is their e-mail address or username
   help                       show this message
 
 The database is the one the server uses: DATABASE_URL when set, otherwise the
 embedded database in DATA_DIR (default ./data). The embedded database can be
 used by one process at a time: stop the server before running a command on it.`;
 
-const commandSchema = z.enum(["migrate", "seed", "user:role", "mail:send", "help"]);
+const commandSchema = z.enum(["migrate", "seed", "user:role", "mail:send", "export", "help"]);
 const userRoleArguments = z.tuple([
   z.string().email("the first argument must be an e-mail address"),
   z.enum(userRole.enumValues, { error: "the role must be member, moderator or admin" }),
@@ -36,7 +39,10 @@ function fail(message: string): never {
 async function main() {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { help: { type: "boolean", short: "h" }, user: { type: "string" } },
+    });
   } catch (error) {
     fail((error as Error).message);
   }
@@ -63,6 +69,13 @@ async function main() {
   } else if (rest.length > 0) {
     fail(`"${command.data}" takes no arguments (got: ${rest.join(" ")}).`);
   }
+  const exportedMember = parsed.values.user;
+  if (command.data === "export" && !exportedMember) {
+    fail("export needs --user <email or username>.");
+  }
+  if (command.data !== "export" && exportedMember !== undefined) {
+    fail(`"${command.data}" takes no --user.`);
+  }
 
   const environment = readEnvironment();
   // The command delivers once itself; the server's loop would only race it.
@@ -70,6 +83,15 @@ async function main() {
   try {
     if (command.data === "migrate") {
       process.stdout.write(`Migrations applied to the ${summary.database}.\n`);
+    } else if (command.data === "export") {
+      const userId = await findMemberId(exportedMember!);
+      const exported = userId === undefined ? undefined : await exportMemberData(userId);
+      if (!exported) {
+        process.stderr.write(`There is no member with the e-mail address or username ${exportedMember}.\n`);
+        process.exitCode = 1;
+      } else {
+        process.stdout.write(`${JSON.stringify(exported, null, 2)}\n`);
+      }
     } else if (command.data === "mail:send") {
       process.exitCode = await sendDueMail(environment.SMTP_URL);
     } else if (roleChange) {

@@ -10,6 +10,7 @@ const defaultMessages: Record<number, { title: string; message: string }> = {
     title: "Page not found",
     message: "We couldn't find what you were looking for. It may have been moved or removed.",
   },
+  410: { title: "Gone", message: "This is no longer here." },
   413: { title: "Too large", message: "What you sent is larger than we accept." },
   429: { title: "Too many attempts", message: "Please wait a little and try again." },
   503: {

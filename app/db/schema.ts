@@ -122,6 +122,8 @@ export const users = pgTable(
     acceptsIntroductions: boolean().notNull().default(true),
     createdAt: createdAt(),
     updatedAt: createdAt(),
+    /** The member deleted their account: the row stays as "Deleted member" for what they wrote, with nothing personal left. */
+    deletedAt: timestamp({ withTimezone: true }),
   },
   (table) => [
     uniqueIndex("users_email_lower_key").on(sql`lower(${table.email})`),

@@ -46,7 +46,12 @@ export const usernameField = trimmed(
     .string({ error: "Choose a username." })
     .min(3, "Use at least 3 characters.")
     .max(30, "Use at most 30 characters.")
-    .regex(/^[a-z0-9_-]+$/, "Use only lowercase letters, digits, _ and -."),
+    .regex(/^[a-z0-9_-]+$/, "Use only lowercase letters, digits, _ and -.")
+    // Deleted accounts are renamed deleted-<id> (member-data.server.ts).
+    .refine(
+      (value) => !value.startsWith("deleted-"),
+      'Usernames starting with "deleted-" are kept for deleted accounts.',
+    ),
 );
 
 export const libraryTypeField = z.enum(libraryTypes, {

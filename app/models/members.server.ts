@@ -251,16 +251,17 @@ export async function banMember({
   });
 }
 
-/** Open flags on a banned member's removed content are settled: there is nothing left to keep. */
-async function closeFlagsOnContentOf(tx: Transaction, userId: number, moderatorId: number) {
+/** Open flags on a member's removed content are settled: there is nothing left to keep. */
+export async function closeFlagsOnContentOf(tx: Transaction, userId: number, resolverId: number | null) {
   await tx.execute(sql`
-    update flags set status = 'removed', resolved_by_id = ${moderatorId}, resolved_at = now()
+    update flags set status = 'removed', resolved_by_id = ${resolverId}, resolved_at = now()
     where status = 'open'
       and (post_id in (select id from posts where author_id = ${userId})
            or comment_id in (select id from comments where author_id = ${userId}))`);
 }
 
-async function removeAllContent(tx: Transaction, userId: number) {
+/** Takes every post and reply of a member out of the forum, with the counters kept right. */
+export async function removeAllContent(tx: Transaction, userId: number) {
   // The rows are locked first and then changed by id, so an item that
   // arrives meanwhile is either counted and removed or left alone, never
   // removed without its counter moving.

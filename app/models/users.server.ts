@@ -16,6 +16,7 @@ export async function getPublicProfile(username: string) {
       role: users.role,
       status: users.status,
       createdAt: users.createdAt,
+      deleted: sql<boolean>`${users.deletedAt} is not null`,
     })
     .from(users)
     .where(eq(users.username, username))

@@ -7,7 +7,15 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { CheckboxField, Notice, SelectField, TextAreaField, TextField, useFormKey } from "~/components/form";
+import {
+  CheckboxField,
+  FormError,
+  Notice,
+  SelectField,
+  TextAreaField,
+  TextField,
+  useFormKey,
+} from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
 import {
@@ -22,11 +30,12 @@ import { libraryTypeLabels } from "~/lib/library-types";
 import { hashPassword, verifyPassword } from "~/lib/password.server";
 import { withPasswordPolicy } from "~/lib/password-policy.server";
 import { hasRole } from "~/lib/permissions";
-import { currentSessionIdHash } from "~/lib/session.server";
+import { currentSessionIdHash, endSession } from "~/lib/session.server";
 import { PASSWORD_MIN } from "~/lib/limits";
 import { privatePageMeta } from "~/lib/seo";
 import { parseForm, passwordChangeSchema, profileSchema } from "~/lib/validation";
 import { getEmailPreferences, saveEmailPreferences } from "~/models/email-preferences.server";
+import { deleteMemberAccount } from "~/models/member-data.server";
 import {
   changePasswordHash,
   findCredentialsById,
@@ -50,7 +59,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const intentSchema = z.enum(["profile", "password", "notifications"]);
+const intentSchema = z.enum(["profile", "password", "notifications", "delete-account"]);
+
+const accountDeletionSchema = z.object({
+  password: z
+    .string({ error: "Enter your password to delete your account." })
+    .min(1, "Enter your password to delete your account."),
+  content: z.enum(["keep", "remove"], { error: "Choose what happens to your posts and replies." }),
+});
 
 const frequencyField = z.enum(EMAIL_FREQUENCIES, {
   error: `Choose one of: ${EMAIL_FREQUENCIES.map((frequency) => EMAIL_FREQUENCY_LABELS[frequency]).join(", ")}.`,
@@ -86,6 +102,38 @@ export async function action({ request }: ActionFunctionArgs) {
       return data({ intent: intent.data, errors: parsed.errors, values: parsed.values }, { status: 400 });
     await saveEmailPreferences(user.id, parsed.data);
     return redirect("/settings?saved=notifications");
+  }
+
+  if (intent.data === "delete-account") {
+    const parsed = parseForm(accountDeletionSchema, formData);
+    const refuse = (errors: Record<string, string[] | undefined>, formError: string | null = null) =>
+      data(
+        {
+          intent: intent.data,
+          errors,
+          formError,
+          values: { content: String(formData.get("content") ?? "") },
+        },
+        { status: 400 },
+      );
+    if (!parsed.ok) return refuse(parsed.errors);
+    const credentials = await findCredentialsById(user.id);
+    if (!credentials || !(await verifyPassword(credentials.passwordHash, parsed.data.password))) {
+      return refuse({ password: ["That is not your password."] });
+    }
+    const result = await deleteMemberAccount({
+      userId: user.id,
+      removeContent: parsed.data.content === "remove",
+    });
+    if (!result.deleted && result.reason === "last-admin") {
+      return refuse(
+        {},
+        "You are the forum's only admin. Make another member an admin at /mod/users before you delete your account.",
+      );
+    }
+    return redirect(`/account-deleted?content=${parsed.data.content === "remove" ? "removed" : "kept"}`, {
+      headers: { "Set-Cookie": await endSession(request) },
+    });
   }
 
   const parsed = parseForm(withPasswordPolicy(passwordChangeSchema, "newPassword"), formData);
@@ -129,6 +177,9 @@ export default function Settings() {
     actionData?.intent === "notifications" ? actionData.errors : {};
   const notificationValues: Record<string, string | undefined> =
     actionData?.intent === "notifications" ? actionData.values : {};
+  const deletion = actionData?.intent === "delete-account" ? actionData : undefined;
+  const deletionErrors: Record<string, string[] | undefined> = deletion?.errors ?? {};
+  const removeChosen = deletion?.values.content === "remove";
 
   return (
     <div className="auth-form">
@@ -258,6 +309,73 @@ export default function Settings() {
           ))}
           <button type="submit" disabled={submitting}>
             Save notification settings
+          </button>
+        </Form>
+      </section>
+
+      <section aria-labelledby="your-data-heading">
+        <h2 id="your-data-heading">Your data</h2>
+        <p>
+          Your profile, your settings and everything you have written here, with earlier versions, as one JSON
+          file.
+        </p>
+        <p>
+          <a href="/settings/export" download>
+            Download my data
+          </a>
+        </p>
+      </section>
+
+      <section className="danger-zone" aria-labelledby="delete-account-heading">
+        <h2 id="delete-account-heading">Delete account</h2>
+        <p>
+          This ends every session, and removes your e-mail address, password, profile, settings, watched
+          threads, notifications and introductions. It cannot be undone.
+        </p>
+        <FormError message={deletion && "formError" in deletion ? deletion.formError : null} />
+        <Form method="post" noValidate key={formKey}>
+          <input type="hidden" name="intent" value="delete-account" />
+          <fieldset
+            className="field"
+            aria-describedby={deletionErrors.content ? "delete-content-error" : undefined}
+          >
+            <legend>Your posts and replies</legend>
+            <div className="field field--checkbox">
+              <input
+                id="delete-content-keep"
+                type="radio"
+                name="content"
+                value="keep"
+                defaultChecked={!removeChosen}
+              />
+              <label htmlFor="delete-content-keep">Keep them, shown as by “Deleted member”</label>
+            </div>
+            <div className="field field--checkbox">
+              <input
+                id="delete-content-remove"
+                type="radio"
+                name="content"
+                value="remove"
+                defaultChecked={removeChosen}
+              />
+              <label htmlFor="delete-content-remove">Remove them from the forum</label>
+            </div>
+            {deletionErrors.content ? (
+              <p id="delete-content-error" className="field__error">
+                {deletionErrors.content.join(" ")}
+              </p>
+            ) : null}
+          </fieldset>
+          <TextField
+            id="field-deleteAccountPassword"
+            label="Your password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            errors={deletionErrors.password}
+          />
+          <button type="submit" className="button--danger" disabled={submitting}>
+            Delete my account
           </button>
         </Form>
       </section>

@@ -29,6 +29,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
   invariantResponse(/^[a-z0-9_-]{3,30}$/.test(username), "There is no such member.", { status: 404 });
   const profile = await getPublicProfile(username);
   invariantResponse(profile, "There is no such member.", { status: 404 });
+  invariantResponse(!profile.deleted, "This member deleted their account.", { status: 410 });
   const [posts, comments] = await Promise.all([
     listPublishedPostsByAuthor(profile.id),
     listApprovedCommentsByAuthor(profile.id),

@@ -9,9 +9,10 @@ import {
   readResetLink,
   signUp,
 } from "./accounts-helpers";
+import fs from "node:fs/promises";
 import { expectAccessible, expect, test } from "./fixtures";
 
-// Every journey that needs an account creates its own (6 in all, under the
+// Every journey that needs an account creates its own (7 in all, under the
 // sign-up limit of 10 an hour per address).
 
 for (const javaScriptEnabled of [true, false]) {
@@ -210,4 +211,57 @@ test("a member logs in with the keyboard alone", async ({ page }) => {
 
   await expect(page).toHaveURL(/\/$/);
   await expectLoggedInAs(page, account.displayName);
+});
+
+test.describe("leaving", () => {
+  // The wrong password and the last log-in answer 400, the deleted profile 404: the browser logs each.
+  test.use({ allowedConsoleErrors: [/status of 40[04]/] });
+
+  test("a member downloads their data, then deletes their account and can no longer log in", async ({
+    page,
+  }) => {
+    const account = await signUp(page);
+    await page.goto("/settings");
+    await expect(page.getByRole("heading", { level: 2, name: "Your data" })).toBeVisible();
+
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Download my data" }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`^crosswalk-${account.username}-\\d{4}-\\d{2}-\\d{2}\\.json$`),
+    );
+    const exported = JSON.parse(await fs.readFile(await download.path(), "utf8"));
+    expect(exported.account).toMatchObject({
+      username: account.username,
+      email: account.email,
+      displayName: account.displayName,
+    });
+
+    const deletion = page.getByRole("region", { name: "Delete account" });
+    await deletion.getByLabel("Remove them from the forum").check();
+    await deletion.getByLabel("Your password").fill("not the right password");
+    await deletion.getByRole("button", { name: "Delete my account" }).click();
+    await expect(deletion.getByText("That is not your password.")).toBeVisible();
+    await expect(deletion.getByLabel("Remove them from the forum")).toBeChecked();
+    await expectAccessible(page);
+
+    await deletion.getByLabel("Your password").fill(account.password);
+    await deletion.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page).toHaveURL(/\/account-deleted\?content=removed$/);
+    await expect(
+      page.getByRole("heading", { level: 1, name: "Your account has been deleted" }),
+    ).toBeVisible();
+    await expect(page.getByRole("status")).toContainText("Your posts and replies have been removed");
+    await expectLoggedOut(page);
+    await expectAccessible(page);
+
+    await page.goto(`/u/${account.username}`);
+    await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+    await page.goto("/login");
+    await fillLogInForm(page, account.email, account.password);
+    await expect(page.getByRole("alert")).toContainText(
+      "That e-mail address and password don't match an account",
+    );
+    await expectLoggedOut(page);
+  });
 });

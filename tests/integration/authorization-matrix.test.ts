@@ -160,6 +160,15 @@ const matrix: Record<string, Entry> = {
     }),
     expected: signedIn("allowed"),
   },
+  "settings#delete-account": {
+    action: settings.action,
+    // Always the signed-in member's own account: no field names another.
+    request: () => ({
+      path: "/settings",
+      fields: { intent: "delete-account", content: "remove", password: TEST_PASSWORD, userId: "1" },
+    }),
+    expected: signedIn("allowed"),
+  },
   notifications: {
     action: notificationsPage.action,
     request: () => ({ path: "/notifications", fields: { intent: "mark-all-read" } }),

@@ -103,6 +103,8 @@ describe("npm run forum", () => {
     [["user:role", "maria@example.org", "overlord"], /the role must be member, moderator or admin/],
     [["user:role", "not-an-email", "admin"], /the first argument must be an e-mail address/],
     [["user:role", "maria@example.org", "admin", "extra"], /user:role needs/],
+    [["export"], /export needs --user <email or username>/],
+    [["seed", "--user", "maria-okafor"], /"seed" takes no --user/],
   ])("answers %j with a usage message and exit code 2", (args, message) => {
     const result = forum(args, dataDir);
     expect(result.code).toBe(2);
@@ -131,6 +133,27 @@ describe("npm run forum", () => {
     const unknown = forum(["user:role", "nobody@example.org", "admin"], dataDir);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("There is no account with the e-mail address nobody@example.org.");
+  });
+
+  it("export --user prints a member's data as JSON, found by e-mail address or username", () => {
+    expect(forum(["seed"], dataDir).code).toBe(0);
+    const byEmail = forum(["export", "--user", "Maria-Okafor@example.org"], dataDir);
+    expect(byEmail.stderr).toBe("");
+    expect(byEmail.code).toBe(0);
+    const exported = JSON.parse(byEmail.stdout);
+    expect(exported.format).toBe("crosswalk-member-export");
+    expect(exported.account).toMatchObject({ username: "maria-okafor", email: "maria-okafor@example.org" });
+    expect(exported.posts.length + exported.replies.length).toBeGreaterThan(0);
+
+    const byUsername = forum(["export", "--user", "maria-okafor"], dataDir);
+    expect(byUsername.code).toBe(0);
+    expect(JSON.parse(byUsername.stdout).account.username).toBe("maria-okafor");
+
+    const unknown = forum(["export", "--user", "nobody@example.org"], dataDir);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(
+      "There is no member with the e-mail address or username nobody@example.org.",
+    );
   });
 
   it("mail:send delivers what is due once, keeps what fails for later, and needs SMTP_URL", async () => {

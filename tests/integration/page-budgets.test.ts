@@ -13,6 +13,7 @@ import * as rootRoute from "~/root";
 import * as notFound from "~/routes/$";
 import * as home from "~/routes/_index";
 import * as adminOutbox from "~/routes/admin.outbox";
+import * as accountDeleted from "~/routes/account-deleted";
 import * as adminSettings from "~/routes/admin.settings";
 import * as booklists from "~/routes/booklists";
 import * as commentEdit from "~/routes/comments.$commentId.edit";
@@ -44,6 +45,7 @@ import * as resetPassword from "~/routes/reset-password";
 import * as robots from "~/routes/robots[.]txt";
 import * as search from "~/routes/search";
 import * as settings from "~/routes/settings";
+import * as settingsExport from "~/routes/settings_.export";
 import * as sitemap from "~/routes/sitemap[.]xml";
 import * as stories from "~/routes/stories";
 import * as tag from "~/routes/tags.$tag";
@@ -66,6 +68,7 @@ type RouteModule = { loader?: (args: LoaderFunctionArgs) => unknown; default?: u
 const routes = {
   "$.tsx": notFound,
   "_index.tsx": home,
+  "account-deleted.tsx": accountDeleted,
   "admin.outbox.tsx": adminOutbox,
   "admin.settings.tsx": adminSettings,
   "booklists.tsx": booklists,
@@ -98,6 +101,7 @@ const routes = {
   "robots[.]txt.ts": robots,
   "search.tsx": search,
   "settings.tsx": settings,
+  "settings_.export.ts": settingsExport,
   "sitemap[.]xml.ts": sitemap,
   "stories.tsx": stories,
   "tags.$tag.tsx": tag,
@@ -419,6 +423,7 @@ describe("an anonymous crawl of every GET", () => {
     withId("u.$username.tsx", `/u/${author.user.username}`, { username: author.user.username }, 200);
     withId("u.$username.tsx", "/u/nobody-by-that-name", { username: "nobody-by-that-name" }, 404);
 
+    page("account-deleted.tsx", "/account-deleted?content=removed");
     page("login.tsx", "/login?redirectTo=%2Fposts%2Fnew");
     page("join.tsx", "/join");
     page("forgot-password.tsx", "/forgot-password");
@@ -466,6 +471,7 @@ describe("an anonymous crawl of every GET", () => {
       commentId: String(first),
     });
     toLogin("settings.tsx", "/settings");
+    toLogin("settings_.export.ts", "/settings/export");
     toLogin("notifications.tsx", "/notifications");
     toLogin("partners.tsx", "/partners");
     toLogin("partners_.$username.introduce.tsx", `/partners/${helper.user.username}/introduce`, {
