@@ -55,7 +55,7 @@ export async function saveAnswerSummary({
       .select({ authorId: posts.authorId, kind: posts.kind, title: posts.title })
       .from(posts)
       .where(and(eq(posts.id, postId), eq(posts.status, "published")))
-      .for("update");
+      .for("no key update");
     if (!post) return { ok: false, reason: "post-not-found" };
     if (post.kind !== "question") return { ok: false, reason: "not-question" };
     // The same people who may accept an answer: the asker and moderators.

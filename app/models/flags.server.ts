@@ -129,7 +129,7 @@ async function lockItem(tx: Transaction, target: FlagTarget): Promise<LockedItem
       .select({ authorId: posts.authorId, slug: posts.slug, status: posts.status })
       .from(posts)
       .where(eq(posts.id, target.id))
-      .for("update");
+      .for("no key update");
     if (!post) return undefined;
     const counted = post.status === "published";
     return {
@@ -153,7 +153,7 @@ async function lockItem(tx: Transaction, target: FlagTarget): Promise<LockedItem
     .from(comments)
     .innerJoin(posts, eq(posts.id, comments.postId))
     .where(eq(comments.id, target.id))
-    .for("update", { of: comments });
+    .for("no key update", { of: comments });
   if (!comment) return undefined;
   const counted = comment.status === "approved" && !comment.deletedAt;
   return {

@@ -233,7 +233,7 @@ export async function deleteMemberAccount({
       .select({ email: users.email, role: users.role })
       .from(users)
       .where(and(eq(users.id, userId), isNull(users.deletedAt)))
-      .for("update");
+      .for("no key update");
     if (!member) return { deleted: false as const, reason: "gone" as const };
     if (member.role === "admin") {
       // Locked, so two admins deleting themselves at once cannot leave the forum with none.
@@ -248,7 +248,7 @@ export async function deleteMemberAccount({
             ne(users.id, userId),
           ),
         )
-        .for("update");
+        .for("no key update");
       if (otherAdmins.length === 0) return { deleted: false as const, reason: "last-admin" as const };
     }
 

@@ -124,7 +124,7 @@ async function loadParties(tx: Transaction, actorId: number, targetId: number) {
     })
     .from(users)
     .where(eq(users.id, targetId))
-    .for("update");
+    .for("no key update");
   const [actor] = await tx
     .select({ id: users.id, role: users.role, status: users.status })
     .from(users)
@@ -270,7 +270,7 @@ export async function removeAllContent(tx: Transaction, userId: number) {
     .from(posts)
     // Hidden posts too: otherwise a moderator's later Keep on their flags could bring one back.
     .where(and(eq(posts.authorId, userId), inArray(posts.status, ["published", "pending", "hidden"])))
-    .for("update");
+    .for("no key update");
   const postIds = ownPosts.map((post) => post.id);
   const publishedIds = ownPosts.filter((post) => post.status === "published").map((post) => post.id);
   if (publishedIds.length > 0) {
@@ -294,7 +294,7 @@ export async function removeAllContent(tx: Transaction, userId: number) {
     .select({ id: comments.id, status: comments.status })
     .from(comments)
     .where(and(eq(comments.authorId, userId), inArray(comments.status, ["approved", "pending"])))
-    .for("update");
+    .for("no key update");
   const commentIds = ownComments.map((comment) => comment.id);
   const approvedIds = ownComments.filter((comment) => comment.status === "approved").map((row) => row.id);
   if (approvedIds.length > 0) {

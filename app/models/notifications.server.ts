@@ -232,7 +232,7 @@ export async function notifyHelpful(
         isNull(notifications.emailedAt),
       ),
     )
-    .for("update");
+    .for("no key update");
   if (pending) {
     // Counted from the marks themselves, so taking a mark back and giving it
     // again does not count one member twice.

@@ -237,7 +237,7 @@ export async function sendIntroduction(input: {
       .select({ acceptsIntroductions: users.acceptsIntroductions })
       .from(users)
       .where(and(eq(users.id, input.recipientId), eq(users.status, "active")))
-      .for("update");
+      .for("no key update");
     if (!recipient?.acceptsIntroductions) return null;
     const [block] = await tx
       .select({ blockerId: memberBlocks.blockerId })

@@ -47,7 +47,7 @@ export async function toggleHelpful({
             postId === undefined ? undefined : eq(posts.id, postId),
           ),
         )
-        .for("update");
+        .for("no key update");
       found = row;
     } else {
       const [row] = await tx
@@ -62,7 +62,7 @@ export async function toggleHelpful({
             postId === undefined ? undefined : eq(comments.postId, postId),
           ),
         )
-        .for("update", { of: comments });
+        .for("no key update", { of: comments });
       found = row;
     }
     if (found === undefined) return { ok: false, reason: "not-found" };
@@ -149,7 +149,7 @@ export async function setAcceptedAnswer({
       })
       .from(posts)
       .where(and(eq(posts.id, postId), eq(posts.status, "published")))
-      .for("update");
+      .for("no key update");
     if (!post) return { ok: false, reason: "post-not-found" };
     if (post.kind !== "question") return { ok: false, reason: "not-question" };
     if (!canAcceptAnswer(actor, post)) return { ok: false, reason: "forbidden" };

@@ -147,7 +147,7 @@ export async function setRoleByEmail(email: string, role: UserRole) {
       .select({ id: users.id, role: users.role })
       .from(users)
       .where(sql`lower(${users.email}) = lower(${email})`)
-      .for("update");
+      .for("no key update");
     if (!before) return undefined;
     const [row] = await tx
       .update(users)

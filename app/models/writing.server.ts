@@ -35,7 +35,7 @@ async function loadAuthor(tx: Transaction, authorId: number) {
     .select({ role: users.role, approvedCount: users.approvedCount })
     .from(users)
     .where(eq(users.id, authorId))
-    .for("update");
+    .for("no key update");
   if (!author) throw new Error(`No member ${authorId}.`);
   return author;
 }
@@ -199,7 +199,7 @@ export async function updatePost(
       .select({ authorId: posts.authorId, title: posts.title, bodyMd: posts.bodyMd, status: posts.status })
       .from(posts)
       .where(eq(posts.id, postId))
-      .for("update");
+      .for("no key update");
     if (!current) throw new Error(`No post ${postId}.`);
     await tx.insert(revisions).values({ postId, editorId, title: current.title, bodyMd: current.bodyMd });
     await tx
@@ -245,7 +245,7 @@ export async function deletePost(
       .select({ authorId: posts.authorId, status: posts.status })
       .from(posts)
       .where(eq(posts.id, postId))
-      .for("update");
+      .for("no key update");
     if (!current) throw new Error(`No post ${postId}.`);
     if (!actor.isModerator) {
       const [replyFromOthers] = await tx
@@ -318,7 +318,7 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
       .select({ status: posts.status, locked: posts.locked })
       .from(posts)
       .where(eq(posts.id, input.postId))
-      .for("update");
+      .for("no key update");
     if (!post || post.status !== "published") return { ok: false, reason: "post-unavailable" };
 
     if (input.submissionKey) {
@@ -424,7 +424,7 @@ export async function updateComment(
       })
       .from(comments)
       .where(eq(comments.id, commentId))
-      .for("update");
+      .for("no key update");
     if (!current || current.deletedAt || current.status === "removed") return false;
     await tx.insert(revisions).values({ commentId, editorId, bodyMd: current.bodyMd });
     await tx
@@ -458,7 +458,7 @@ export async function deleteComment(commentId: number, actorId: number) {
       })
       .from(comments)
       .where(eq(comments.id, commentId))
-      .for("update");
+      .for("no key update");
     // Already deleted (a second click, or a race): nothing more to do.
     if (!current || current.status === "removed") return;
     await tx.insert(revisions).values({ commentId, editorId: actorId, bodyMd: current.bodyMd });
