@@ -4,6 +4,7 @@ import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { isDatabaseUnavailable, plainErrorPage } from "~/lib/database-unavailable";
 import { logger } from "~/lib/logger.server";
 
 // The Express server (server/index.ts) opens and closes the database through
@@ -26,6 +27,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  if (requestsWithoutDatabase.has(request)) return databaseUnavailableResponse(responseHeaders);
   const nonce = typeof loadContext.cspNonce === "string" ? loadContext.cspNonce : undefined;
   return new Promise<Response>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -105,9 +107,34 @@ function documentResponse(
   return new Response(body, { headers, status });
 }
 
+// Requests whose loaders or actions failed because the database could not be
+// reached: handleError sees the real error, before Remix hides it from the page.
+const requestsWithoutDatabase = new WeakSet<Request>();
+
+const DATABASE_UNAVAILABLE_PAGE = plainErrorPage(
+  "Crosswalk is temporarily unavailable",
+  "Crosswalk can't reach its database right now. Nothing you sent was saved: please try again in a minute.",
+);
+
+/** A page in place of the error page: a 503 says "try again", which a 500 does not. */
+function databaseUnavailableResponse(headers: Headers) {
+  headers.set("Content-Type", "text/html; charset=utf-8");
+  headers.set("Cache-Control", "no-store");
+  headers.set("Retry-After", "30");
+  return new Response(DATABASE_UNAVAILABLE_PAGE, { status: 503, headers });
+}
+
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
-  // Reset tokens travel in query strings; keep them out of the log.
-  const url = request.url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
-  logger.error({ err: error, url }, "unhandled error in a loader or action");
+  if (isDatabaseUnavailable(error)) {
+    requestsWithoutDatabase.add(request);
+    logger.warn({ err: error, url: redactedUrl(request) }, "the database is unavailable");
+    return;
+  }
+  logger.error({ err: error, url: redactedUrl(request) }, "unhandled error in a loader or action");
+}
+
+/** Reset tokens travel in query strings; keep them out of the log. */
+function redactedUrl(request: Request) {
+  return request.url.replace(/([?&]token=)[^&]*/g, "$1[redacted]");
 }

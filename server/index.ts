@@ -14,6 +14,7 @@ import type { StartSummary } from "../app/lib/lifecycle.server";
 import { logger } from "../app/lib/logger.server";
 import { withRequestWork } from "../app/lib/request-work.server";
 import { createAdmissionGate } from "./admission";
+import { plainErrorPage } from "../app/lib/database-unavailable";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
 
 /** What entry.server.tsx exports beside the renderer. */
@@ -84,12 +85,10 @@ function reportRequestWork(_request: Request, response: Response, next: NextFunc
   });
 }
 
-const BUSY_PAGE = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Crosswalk is busy</title></head>
-<body><main><h1>Crosswalk is busy</h1><p>More people are asking for pages than the forum can answer right now. Nothing you sent was saved: please try again in a few seconds.</p><p><a href="/">Back to the latest discussions</a></p></main></body>
-</html>
-`;
+const BUSY_PAGE = plainErrorPage(
+  "Crosswalk is busy",
+  "More people are asking for pages than the forum can answer right now. Nothing you sent was saved: please try again in a few seconds.",
+);
 
 /** The admission gate's answer when the wait would be too long: nothing was done, so trying again is safe. */
 function refuseBusy(response: Response) {
