@@ -1,4 +1,5 @@
 import { data } from "@remix-run/node";
+import { readForm } from "~/lib/request.server";
 import type { FlagFormAnswer } from "~/components/flag-form";
 import { flagContent, flagFormSchema, type FlagResult } from "~/models/flags.server";
 import {
@@ -22,7 +23,7 @@ export async function submitFlag(
   target: { kind: "post" | "comment"; id: number },
   refusals: Record<Refusal, { status: number; message: string }>,
 ) {
-  const parsed = parseForm(flagFormSchema, await request.formData());
+  const parsed = parseForm(flagFormSchema, await readForm(request));
   if (!parsed.ok) {
     return {
       answer: data<FlagFormAnswer>(

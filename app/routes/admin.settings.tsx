@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { CheckboxField, Notice, TextAreaField, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireRole } from "~/lib/auth.server";
@@ -81,7 +82,7 @@ function policyErrors(issues: readonly { path: PropertyKey[] }[], words: string[
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "admin");
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const form: PolicyForm = {
     trustThreshold: values.trustThreshold ?? "",
     linkLimit: values.linkLimit ?? "",

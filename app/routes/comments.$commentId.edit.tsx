@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { BooklistEditor } from "~/components/booklist-editor";
 import { TextAreaField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -62,7 +63,7 @@ type EditData = { errors: FieldErrors; values: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, comment } = await loadEditableComment(request, params.commentId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const threadPath = `/posts/${comment.postId}/${comment.postSlug}`;
   const intent = formData.get("intent");
   if (intent === "delete") {

@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/lib/request.server";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { Notice, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -19,7 +20,7 @@ export const meta: MetaFunction = () => privatePageMeta("Forgot your password?")
  * not the hourly limit of e-mails to it was reached, so the page reveals nothing.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(forgotPasswordSchema, await request.formData());
+  const parsed = parseForm(forgotPasswordSchema, await readForm(request));
   if (!parsed.ok)
     return data({ errors: parsed.errors, values: parsed.values, sentTo: null }, { status: 400 });
   const { email } = parsed.data;

@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { readForm } from "~/lib/request.server";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Notice } from "~/components/form";
@@ -49,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     "Only the member who received an introduction can block its sender.",
     { status: 403 },
   );
-  const intent = intentSchema.safeParse((await request.formData()).get("intent"));
+  const intent = intentSchema.safeParse((await readForm(request)).get("intent"));
   invariantResponse(intent.success, "Unknown action.", { status: 400 });
   if (intent.data === "block") await blockMember(user.id, introduction.sender.id);
   else await unblockMember(user.id, introduction.sender.id);

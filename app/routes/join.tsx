@@ -8,7 +8,7 @@ import { hashPassword } from "~/lib/password.server";
 import { withPasswordPolicy } from "~/lib/password-policy.server";
 import { consumeRateLimit, refundRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
 import { safeRedirect } from "~/lib/redirect";
-import { clientIpOf } from "~/lib/request.server";
+import { clientIpOf, readForm } from "~/lib/request.server";
 import { redirectWithNewSession } from "~/lib/session.server";
 import { PASSWORD_MIN } from "~/lib/limits";
 import { privatePageMeta } from "~/lib/seo";
@@ -36,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     throw tooManyRequests(signups.bucket, "Too many accounts have been created from your network.");
   }
 
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const parsed = parseForm(withPasswordPolicy(joinSchema, "password"), formData);
   if (!parsed.ok) {
     await refundRateLimit("signupsPerIp", clientIp);

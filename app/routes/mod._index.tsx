@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/lib/request.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
@@ -118,7 +119,7 @@ function bulkMessage(decision: Decision, applied: number, handled: number) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "moderator");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = formValues(formData);
   const items = formData.getAll("items").filter((value) => typeof value === "string");
   const parsed = queueActionSchema.safeParse({ ...values, items });

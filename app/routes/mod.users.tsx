@@ -1,4 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { readForm } from "~/lib/request.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
@@ -231,7 +232,7 @@ function article(role: UserRole | undefined) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const moderator = await requireRole(request, "moderator");
-  const values = formValues(await request.formData());
+  const values = formValues(await readForm(request));
   const kept = {
     reason: values.reason ?? "",
     until: values.until ?? "",

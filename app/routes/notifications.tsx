@@ -1,4 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { readForm } from "~/lib/request.server";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Notice } from "~/components/form";
@@ -52,7 +53,7 @@ const intentSchema = z.literal("mark-all-read");
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   invariantResponse(intentSchema.safeParse(formData.get("intent")).success, "Unknown action.");
   await markNotificationsRead(user.id, "all");
   return redirect("/notifications?marked=all");

@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { FormError, TextAreaField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { requireUser } from "~/lib/auth.server";
@@ -64,7 +65,7 @@ type IntroductionAnswer = { errors: FieldErrors; values: Record<string, string>;
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, recipient } = await loadRecipient(request, params.username);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = formValues(formData);
   const parsed = parseForm(introductionSchema, formData);
   if (!parsed.ok) {

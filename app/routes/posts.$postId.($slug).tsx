@@ -15,6 +15,7 @@ import {
   type ShouldRevalidateFunctionArgs,
 } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { readForm } from "~/lib/request.server";
 import { z } from "zod";
 import { BooklistTable } from "~/components/booklist-editor";
 import { CommentForm } from "~/components/comment-form";
@@ -232,7 +233,7 @@ const moderationRefusals: Record<Exclude<ModeratePostResult, { ok: true }>["reas
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   // Add a book and Remove belong to the reply form's booklist.
   if (isBooklistIntent(formData.get("intent"))) return commentAction(user, params.postId, formData);
   const intent = intentField.safeParse(formData.get("intent") ?? undefined);

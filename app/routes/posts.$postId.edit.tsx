@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { PostForm } from "~/components/post-form";
@@ -65,7 +66,7 @@ type EditData = {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, post } = await loadEditablePost(request, params.postId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = { ...formValues(formData), ...storyCheckboxValues(formData) };
   const intent = formData.get("intent");
 

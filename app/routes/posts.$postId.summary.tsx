@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { z } from "zod";
 import { CheckboxField, FormError, TextAreaField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -106,7 +107,7 @@ const refusals: Record<
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, post } = await loadQuestion(request, params.postId);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const credited = formData.getAll("credit").filter((value): value is string => typeof value === "string");
   const values = { body: formValues(formData).body ?? "" };
   const parsed = parseForm(summarySchema, formData);

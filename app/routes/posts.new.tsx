@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { useEffect, useRef, useState } from "react";
 import { useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -63,7 +64,7 @@ const SIMILAR_POSTS_DELAY_MS = 300;
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const values = { ...formValues(formData), ...storyCheckboxValues(formData) };
   const intent = formData.get("intent");
 

@@ -6,6 +6,7 @@ import {
   type MetaFunction,
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { readForm } from "~/lib/request.server";
 import { FormError, TextField, useFormKey } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { hashPassword } from "~/lib/password.server";
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(withPasswordPolicy(resetPasswordSchema, "password"), await request.formData());
+  const parsed = parseForm(withPasswordPolicy(resetPasswordSchema, "password"), await readForm(request));
   if (!parsed.ok) return data({ errors: parsed.errors, formError: null }, { status: 400 });
   const changed = await resetPasswordWithToken(
     hashToken(parsed.data.token),

@@ -2,9 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { eq, sql } from "drizzle-orm";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { introductions, users, type Comment, type Post, type User } from "~/db/schema";
 import { executeRows, getDb } from "~/lib/db.server";
+import { BODY_MAX, COMMENT_MAX, TITLE_MAX } from "~/lib/limits";
 import { defaultModerationPolicy } from "~/lib/moderation-policy";
 import { startSession } from "~/lib/session.server";
 import { unsubscribeToken } from "~/lib/unsubscribe.server";
@@ -545,5 +547,112 @@ describe("fields a person may not set", () => {
     );
     const [member] = await getDb().select().from(users).where(eq(users.id, world.member.id));
     expect(member).toMatchObject({ displayName: "Still a member", role: "member" });
+  });
+});
+
+// What a hostile or broken client may send in a form field.
+const hostileValue = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: "binary", maxLength: 60 }),
+  fc.string({ unit: "grapheme", maxLength: 60 }),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "title\u0000with a null byte",
+    "0",
+    "-1",
+    "1e309",
+    "99999999999999999999",
+    "NaN",
+    "null",
+    "true",
+    "on",
+    "[object Object]",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "\uD800",
+    "\u202Eevil",
+    "ｆｕｌｌｗｉｄｔｈ",
+    "2026-02-30T25:61",
+  ),
+  fc.constantFrom("x".repeat(BODY_MAX + 1), "word ".repeat(30_000), "\u{1F4DA}".repeat(12_000)),
+);
+// A field may be missing, sent once, or sent several times (as a list of checkboxes is).
+const hostileField = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 6, arbitrary: hostileValue },
+  { weight: 1, arbitrary: fc.array(hostileValue, { minLength: 2, maxLength: 3 }) },
+);
+
+describe("fuzzed forms", () => {
+  // As whoever the action lets in, so the fuzz reaches past the guards.
+  const actorFor = (expected: Record<Role, Outcome>): Role =>
+    (["admin", "author", "member", "visitor"] as const).find((role) => expected[role] === "allowed") ??
+    "admin";
+
+  for (const [route, entry] of Object.entries(matrix)) {
+    it(`${route}: any field values answer with a page or a refusal, never a server error`, async () => {
+      const world = await buildWorld();
+      const role = actorFor(entry.expected);
+      const user = role === "visitor" ? null : role === "author" ? world.author : world[role];
+      const cookie = user ? await cookieFor(user) : undefined;
+      const { path: requestPath, params, fields } = entry.request(world);
+      const names = [...Object.keys(fields), "intent", "extra"];
+      const send = async (sent: Record<string, string | string[]>) => {
+        const answer = await submitForm(entry.action, requestPath, sent, { cookie, params });
+        expect(
+          answer.status,
+          `${JSON.stringify(sent).slice(0, 300)} → ${answer.text?.slice(0, 200)}`,
+        ).toBeLessThan(500);
+      };
+      // Every field in turn with the values most likely to break a write, the others left valid...
+      for (const name of Object.keys(fields)) {
+        for (const value of [
+          "\u0000",
+          `${fields[name]}\u0000`,
+          "\uD800",
+          "x".repeat(BODY_MAX + 1),
+          ["a", "b"],
+        ]) {
+          await send({ ...fields, [name]: value });
+        }
+        const { [name]: _left, ...without } = fields;
+        await send(without);
+      }
+      // ...then random changes to several fields at once.
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.constantFrom(...names), hostileField), async (changes) => {
+          const sent: Record<string, string | string[]> = { ...fields };
+          for (const [name, value] of Object.entries(changes)) {
+            if (value === undefined) delete sent[name];
+            else sent[name] = value;
+          }
+          await send(sent);
+        }),
+        { numRuns: 25 },
+      );
+    });
+  }
+
+  it("left no stored row past a limit", async () => {
+    const [row] = await executeRows<{
+      title: number;
+      body: number;
+      reply: number;
+      name: number;
+      bio: number;
+    }>(sql`
+      select
+        (select coalesce(max(char_length(title)), 0) from posts) as title,
+        (select coalesce(max(char_length(body_md)), 0) from posts) as body,
+        (select coalesce(max(char_length(body_md)), 0) from comments) as reply,
+        (select coalesce(max(char_length(display_name)), 0) from users) as name,
+        (select coalesce(max(char_length(bio)), 0) from users) as bio`);
+    expect(row!.title).toBeLessThanOrEqual(TITLE_MAX);
+    expect(row!.body).toBeLessThanOrEqual(BODY_MAX);
+    expect(row!.reply).toBeLessThanOrEqual(COMMENT_MAX);
+    expect(row!.name).toBeLessThanOrEqual(60);
+    expect(row!.bio).toBeLessThanOrEqual(2_000);
   });
 });
