@@ -1,6 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { expect, test } from "@playwright/test";
+import { demoMembers, DEMO_PASSWORD } from "../../app/db/demo-content";
 import { makeDataDir, runAppToExit, startApp } from "./app-server";
 
 // The server process itself: its lock on the embedded database, its shutdown,
@@ -163,6 +165,175 @@ test.describe("the server process", () => {
     }
   });
 
+  test("no public page or feed holds a member's e-mail address or lacks the security headers, and the log holds no password, cookie or reset token", async () => {
+    test.setTimeout(180_000);
+    // Every request logged, so a secret in any of them would show.
+    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "info" });
+    try {
+      const post = (path: string, fields: Record<string, string>, cookie?: string) =>
+        fetch(`${app.url}${path}`, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            Origin: app.url,
+            ...(cookie ? { Cookie: cookie } : {}),
+          },
+          body: new URLSearchParams(fields),
+        });
+      const cookieOf = (response: Response) => (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+
+      // A member's whole session: joining, a wrong password, logging in, writing, a reset and logging out.
+      const password = "a passphrase only this test knows 7";
+      const email = "privacy-crawl@example.net";
+      const joined = await post("/join", {
+        displayName: "Privacy Crawler",
+        username: "privacy-crawler",
+        email,
+        password,
+        libraryType: "public",
+        community: "",
+      });
+      expect(joined.status).toBe(302);
+      const secrets = [password, cookieOf(joined).split("=")[1]!];
+      expect((await post("/login", { email, password: "not the password at all" })).status).toBe(400);
+      const loggedIn = await post("/login", { email, password });
+      expect(loggedIn.status).toBe(302);
+      const cookie = cookieOf(loggedIn);
+      secrets.push(cookie.split("=")[1]!);
+      expect((await post("/forgot-password", { email })).status).toBe(200);
+      const admin = cookieOf(await post("/login", { email: demoMembers[0]!.email, password: DEMO_PASSWORD }));
+      const outbox = await (await fetch(`${app.url}/admin/outbox`, { headers: { Cookie: admin } })).text();
+      const token = /reset-password\?token=([\w-]+)/.exec(outbox)?.[1];
+      expect(token).toBeTruthy();
+      secrets.push(token!);
+      expect((await fetch(`${app.url}/reset-password?token=${token}`)).status).toBe(200);
+      expect((await post("/logout", {}, cookie)).status).toBe(302);
+
+      // Then everything a visitor can reach, from the home page, the sitemap and the feed.
+      const addresses = [email, ...demoMembers.map((member) => member.email)];
+      const queue = [
+        "/",
+        "/sitemap.xml",
+        "/feed.xml",
+        "/tags",
+        "/stories",
+        "/booklists",
+        "/search?q=library",
+      ];
+      const seen = new Set(queue);
+      const leaks: string[] = [];
+      while (queue.length > 0 && seen.size < 400) {
+        const path = queue.shift()!;
+        const response = await fetch(`${app.url}${path}`, { redirect: "manual" });
+        const body = (await response.text()).toLowerCase();
+        for (const address of addresses) if (body.includes(address)) leaks.push(`${address} on ${path}`);
+        if (response.headers.get("content-type")?.startsWith("text/html")) {
+          const policy = response.headers.get("content-security-policy") ?? "";
+          const headersRight =
+            policy.includes("frame-ancestors 'none'") &&
+            policy.includes("object-src 'none'") &&
+            !policy.includes("unsafe-inline") &&
+            response.headers.get("x-content-type-options") === "nosniff" &&
+            response.headers.get("referrer-policy") === "strict-origin-when-cross-origin" &&
+            (response.headers.get("strict-transport-security") ?? "").includes("max-age=");
+          if (!headersRight) leaks.push(`security headers missing on ${path}`);
+        }
+        for (const [, link] of body.matchAll(/(?:href="|<loc>)(?:http:\/\/localhost:\d+)?(\/[^"<#]*)/g)) {
+          const next = link!.replace(/&amp;/g, "&");
+          if (!seen.has(next) && !next.startsWith("/assets/")) {
+            seen.add(next);
+            queue.push(next);
+          }
+        }
+      }
+      expect(seen.size, "pages crawled").toBeGreaterThan(50);
+      expect(leaks).toEqual([]);
+
+      const log = app.output();
+      expect(log).toContain('"url":"/reset-password?token=[redacted]"');
+      for (const secret of secrets) expect(log, "a secret in the log").not.toContain(secret);
+      expect(log).not.toMatch(/crosswalk-session=/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test("every route with an action refuses a form from another site with 403, for a signed-in admin too, and nothing changes", async () => {
+    test.setTimeout(180_000);
+    // Each route file with an action, at a real address of the demo forum.
+    const routesFolder = path.resolve(import.meta.dirname, "../../app/routes");
+    const paths = fs
+      .readdirSync(routesFolder)
+      .filter((file) =>
+        /export (async )?function action\b/.test(fs.readFileSync(path.join(routesFolder, file), "utf8")),
+      )
+      .map(
+        (file) =>
+          `/${file
+            .replace(/\.tsx?$/, "")
+            .replace(/\._index$/, "")
+            .replace(/\.\(\$slug\)/, "")
+            .replace(/_(?=\.|$)/g, "")
+            .replace(/\$username/, demoMembers[1]!.username)
+            .replace(/\$\w+/g, "1")
+            .replaceAll(".", "/")}`,
+      );
+    expect(paths.length).toBeGreaterThanOrEqual(20);
+
+    const first = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    const login = await fetch(`${first.url}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: first.url },
+      body: new URLSearchParams({ email: demoMembers[0]!.email, password: DEMO_PASSWORD }),
+    });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    expect(cookie).toContain("session=");
+    // Each address reaches its route, not the catch-all: the refusals below are not 404s in disguise.
+    const catchAll = /We couldn(&#x27;|')t find that page/;
+    expect(await (await fetch(`${first.url}/no/such/page`)).text()).toMatch(catchAll);
+    for (const route of paths) {
+      const page = await fetch(`${first.url}${route}`, { redirect: "manual", headers: { Cookie: cookie } });
+      expect(await page.text(), `GET ${route}`).not.toMatch(catchAll);
+    }
+    await first.stop();
+    const before = await databaseFingerprint(dataDir);
+
+    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    const answers: string[] = [];
+    try {
+      const crossSiteHeaders: Record<string, string>[] = [
+        { Origin: "https://evil.example" },
+        { Origin: "null" },
+        { "Sec-Fetch-Site": "cross-site", Origin: app.url },
+        { "Sec-Fetch-Site": "same-site" },
+      ];
+      for (const route of paths) {
+        for (const headers of crossSiteHeaders) {
+          const response = await fetch(`${app.url}${route}`, {
+            method: "POST",
+            redirect: "manual",
+            headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie, ...headers },
+            body: new URLSearchParams({
+              intent: "delete-account",
+              body: "Cross-site",
+              password: DEMO_PASSWORD,
+            }),
+          });
+          const text = await response.text();
+          if (response.status !== 403 || !text.includes("sent from another website")) {
+            answers.push(`${route} ${JSON.stringify(headers)} → ${response.status}`);
+          }
+        }
+      }
+    } finally {
+      await app.stop();
+    }
+    expect(answers).toEqual([]);
+    expect(await databaseFingerprint(dataDir)).toEqual(before);
+  });
+
   test("with DEMO=0 an empty database stays empty", async () => {
     const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", DEMO: "0" });
     try {
@@ -208,3 +379,37 @@ test.describe("the server process", () => {
     }
   });
 });
+
+/** A digest of the tables a form can change, read with the server stopped. */
+async function databaseFingerprint(dataDir: string) {
+  const db = await PGlite.create(path.join(dataDir, "pglite"));
+  try {
+    const digests: Record<string, string> = {};
+    for (const table of [
+      "users",
+      "sessions",
+      "posts",
+      "comments",
+      "votes",
+      "flags",
+      "subscriptions",
+      "notifications",
+      "introductions",
+      "member_blocks",
+      "settings",
+      "moderation_actions",
+      "revisions",
+      "booklist_items",
+      "answer_summaries",
+      "email_preferences",
+    ]) {
+      const result = await db.query<{ digest: string }>(
+        `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,
+      );
+      digests[table] = result.rows[0]!.digest;
+    }
+    return digests;
+  } finally {
+    await db.close();
+  }
+}
