@@ -2,9 +2,11 @@
  * npm run test:faults: the server under faults, against a PostgreSQL server
  * (DATABASE_URL, default the local one) and on the embedded database.
  *
- *   crash      50 writers post replies while the app is killed with SIGKILL
- *              and restarted; every acknowledged reply is stored exactly once
- *              and the counters match the rows (PostgreSQL, then PGlite)
+ *   crash      50 writers post replies, and an admin hides and restores a
+ *              thread, while the app is killed with SIGKILL and restarted;
+ *              every acknowledged reply is stored exactly once, every
+ *              acknowledged decision is logged, and the counters match the
+ *              rows (PostgreSQL, then PGlite)
  *   drain      SIGTERM under load: what was sent before it is answered, new
  *              connections are refused, the process exits 0 with its
  *              connections to the database closed
@@ -106,7 +108,15 @@ async function postReply(baseUrl: string, cookie: string, body: string) {
   }
 }
 
-type Rows = { replies: { id: number; body: string }[]; counterMismatches: number };
+type Rows = {
+  replies: { id: number; body: string }[];
+  counterMismatches: number;
+  /** The moderated thread: its status, and its hide and restore log rows, oldest first. */
+  moderated: { status: string; logged: string[] };
+};
+
+/** A thread other than the one written to, hidden and restored over and over while the app is killed. */
+const MODERATED_THREAD_ID = 2;
 
 /**
  * Writers post for `seconds` while `fault` strikes; then every acknowledged
@@ -138,6 +148,36 @@ async function crashScenario(
     }
   };
   const writers = Array.from({ length: 50 }, (_, index) => writer(index));
+  // The admin hides and restores another thread the whole time; each acknowledged decision must be logged.
+  let decisionsAcknowledged = 0;
+  const moderator = async () => {
+    for (let hide = true; !stop;) {
+      try {
+        const response = await fetch(`${baseUrl}/posts/${MODERATED_THREAD_ID}`, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            Origin: baseUrl,
+            Cookie: cookies[0]!,
+          },
+          body: new URLSearchParams({ intent: hide ? "hide" : "restore", reason: "Crash test" }),
+          signal: AbortSignal.timeout(15_000),
+        });
+        await response.arrayBuffer();
+        if (response.status === 302) {
+          decisionsAcknowledged++;
+          hide = !hide;
+        } else if (response.status === 409) {
+          hide = !hide; // done already: a decision acknowledged to no one, killed before its answer
+        }
+      } catch {
+        // not acknowledged
+      }
+      await sleep(100);
+    }
+  };
+  const moderating = moderator();
 
   let kills = 0;
   const started = Date.now();
@@ -150,7 +190,7 @@ async function crashScenario(
   }
   await sleep(1_000);
   stop = true;
-  await Promise.all(writers);
+  await Promise.all([...writers, moderating]);
   await app.stop();
 
   const rows = await readRows();
@@ -169,6 +209,18 @@ async function crashScenario(
     `${acknowledged.size} acknowledged of ${attempts} sent, ${missing.length} missing or moved`,
   );
   check(scenario, "no reply is stored twice", duplicated === 0, `${duplicated} duplicated`);
+  const { status, logged } = rows.moderated;
+  const alternating = logged.every((action, index) => action === (index % 2 === 0 ? "hide" : "restore"));
+  const lastLogged = logged.at(-1);
+  check(
+    scenario,
+    "every acknowledged hide and restore is logged, and the thread is as its last log row says",
+    decisionsAcknowledged > 0 &&
+      logged.length >= decisionsAcknowledged &&
+      alternating &&
+      status === (lastLogged === "hide" ? "hidden" : "published"),
+    `${decisionsAcknowledged} acknowledged, ${logged.length} logged, thread ${status}`,
+  );
   check(
     scenario,
     "every post's reply count matches its replies",
@@ -191,7 +243,17 @@ async function crashOnServer() {
         const replies = await sql<{ id: number; body: string }[]>`
           select id, body_md as body from comments where post_id = ${THREAD_ID}`;
         const [mismatch] = await sql.unsafe<{ n: number }[]>(COUNTER_MISMATCHES);
-        return { replies: [...replies], counterMismatches: mismatch!.n };
+        const [post] = await sql<
+          { status: string }[]
+        >`select status from posts where id = ${MODERATED_THREAD_ID}`;
+        const logged = await sql<{ action: string }[]>`
+          select action from moderation_actions
+          where post_id = ${MODERATED_THREAD_ID} and action in ('hide', 'restore') order by id`;
+        return {
+          replies: [...replies],
+          counterMismatches: mismatch!.n,
+          moderated: { status: post!.status, logged: logged.map((row) => row.action) },
+        };
       } finally {
         await sql.end();
       }
@@ -210,7 +272,18 @@ async function crashOnEmbedded() {
           [THREAD_ID],
         );
         const mismatch = await db.query<{ n: number }>(COUNTER_MISMATCHES);
-        return { replies: replies.rows, counterMismatches: mismatch.rows[0]!.n };
+        const post = await db.query<{ status: string }>("select status from posts where id = $1", [
+          MODERATED_THREAD_ID,
+        ]);
+        const logged = await db.query<{ action: string }>(
+          "select action from moderation_actions where post_id = $1 and action in ('hide', 'restore') order by id",
+          [MODERATED_THREAD_ID],
+        );
+        return {
+          replies: replies.rows,
+          counterMismatches: mismatch.rows[0]!.n,
+          moderated: { status: post.rows[0]!.status, logged: logged.rows.map((row) => row.action) },
+        };
       } finally {
         await db.close();
       }
