@@ -119,8 +119,10 @@ type Rows = {
 const MODERATED_THREAD_ID = 2;
 
 /**
- * Writers post for `seconds` while `fault` strikes; then every acknowledged
- * reply must be stored exactly once, and no counter may disagree with rows.
+ * Writers post, and the admin moderates, for at least 30 s while the app is
+ * killed and restarted; then `readRows` reads what was stored: every
+ * acknowledged reply exactly once, every acknowledged decision logged, and no
+ * counter that disagrees with the rows.
  */
 async function crashScenario(
   label: string,
