@@ -10,6 +10,8 @@ export const rateLimits = {
   commentsPerMember: { limit: 6, windowSeconds: 60 },
   flagsPerMember: { limit: 20, windowSeconds: 24 * 60 * 60 },
   introductionsPerMember: { limit: 5, windowSeconds: 24 * 60 * 60 },
+  // Wrong current passwords on /settings (changing the password, deleting the account).
+  passwordChecksPerMember: { limit: 10, windowSeconds: 15 * 60 },
 } as const;
 
 export type RateLimitName = keyof typeof rateLimits;

@@ -33,6 +33,12 @@ import { withPasswordPolicy } from "~/lib/password-policy.server";
 import { hasRole } from "~/lib/permissions";
 import { currentSessionIdHash, endSession } from "~/lib/session.server";
 import { PASSWORD_MIN } from "~/lib/limits";
+import {
+  consumeRateLimit,
+  refundRateLimit,
+  retryAfterSeconds,
+  tooManyRequestsMessage,
+} from "~/lib/rate-limit.server";
 import { privatePageMeta } from "~/lib/seo";
 import { parseForm, passwordChangeSchema, profileSchema } from "~/lib/validation";
 import { getEmailPreferences, saveEmailPreferences } from "~/models/email-preferences.server";
@@ -107,7 +113,11 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (intent.data === "delete-account") {
     const parsed = parseForm(accountDeletionSchema, formData);
-    const refuse = (errors: Record<string, string[] | undefined>, formError: string | null = null) =>
+    const refuse = (
+      errors: Record<string, string[] | undefined>,
+      formError: string | null = null,
+      init: ResponseInit = { status: 400 },
+    ) =>
       data(
         {
           intent: intent.data,
@@ -115,13 +125,12 @@ export async function action({ request }: ActionFunctionArgs) {
           formError,
           values: { content: String(formData.get("content") ?? "") },
         },
-        { status: 400 },
+        init,
       );
     if (!parsed.ok) return refuse(parsed.errors);
-    const credentials = await findCredentialsById(user.id);
-    if (!credentials || !(await verifyPassword(credentials.passwordHash, parsed.data.password))) {
-      return refuse({ password: ["That is not your password."] });
-    }
+    const check = await checkOwnPassword(user.id, parsed.data.password);
+    if (check.limited) return refuse({ password: [check.limited.message] }, null, check.limited.init);
+    if (!check.ok) return refuse({ password: ["That is not your password."] });
     const result = await deleteMemberAccount({
       userId: user.id,
       removeContent: parsed.data.content === "remove",
@@ -140,15 +149,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseForm(withPasswordPolicy(passwordChangeSchema, "newPassword"), formData);
   if (!parsed.ok)
     return data({ intent: intent.data, errors: parsed.errors, values: parsed.values }, { status: 400 });
-  const credentials = await findCredentialsById(user.id);
-  if (!credentials || !(await verifyPassword(credentials.passwordHash, parsed.data.currentPassword))) {
+  const check = await checkOwnPassword(user.id, parsed.data.currentPassword);
+  if (!check.ok) {
     return data(
       {
         intent: intent.data,
-        errors: { currentPassword: ["That is not your current password."] },
+        errors: { currentPassword: [check.limited?.message ?? "That is not your current password."] },
         values: {},
       },
-      { status: 400 },
+      check.limited?.init ?? { status: 400 },
     );
   }
   // A changed password ends every other session: a stolen cookie stops working.
@@ -158,6 +167,29 @@ export async function action({ request }: ActionFunctionArgs) {
     await currentSessionIdHash(request),
   );
   return redirect("/settings?saved=password");
+}
+
+/**
+ * Checks the member's own password, counting the check first, so that a
+ * stolen session cannot guess it; a right password hands its count back.
+ * Past the limit, `limited` holds the 429 answer's message and headers.
+ */
+async function checkOwnPassword(userId: number, password: string) {
+  const subject = String(userId);
+  const { allowed, bucket } = await consumeRateLimit("passwordChecksPerMember", subject);
+  if (!allowed) {
+    return {
+      ok: false,
+      limited: {
+        message: tooManyRequestsMessage(bucket, "Too many wrong passwords."),
+        init: { status: 429, headers: { "Retry-After": String(retryAfterSeconds(bucket)) } },
+      },
+    };
+  }
+  const credentials = await findCredentialsById(userId);
+  const ok = Boolean(credentials && (await verifyPassword(credentials.passwordHash, password)));
+  if (ok) await refundRateLimit("passwordChecksPerMember", subject);
+  return { ok, limited: null };
 }
 
 const libraryTypeOptions = Object.entries(libraryTypeLabels).map(([value, label]) => ({ value, label }));

@@ -289,6 +289,42 @@ describe("Delete account", () => {
     expect((await rowsFor(member.user.id)).sessions).toBe(1);
   });
 
+  it("answers the 11th wrong password in 15 minutes with 429, on deletion and on a password change, changing nothing", async () => {
+    const member = await joinedAccount("member");
+    // A right password is not counted.
+    const changed = await submitForm(
+      settingsAction,
+      "/settings",
+      { intent: "password", currentPassword: GOOD_PASSWORD, newPassword: "a brand new passphrase 9" },
+      { cookie: member.cookie },
+    );
+    expect(changed.status).toBe(302);
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const wrong = await deleteAccount(member, { content: "keep", password: `wrong guess ${attempt}` });
+      expect(wrong.status).toBe(400);
+    }
+    const limited = await deleteAccount(member, { content: "keep", password: "a brand new passphrase 9" });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(limited.data?.errors.password?.[0]).toMatch(
+      /^Too many wrong passwords\. Please try again in \d+ minutes?\.$/,
+    );
+    const change = await submitForm<{ errors: Record<string, string[]> }>(
+      settingsAction,
+      "/settings",
+      {
+        intent: "password",
+        currentPassword: "a brand new passphrase 9",
+        newPassword: "yet another passphrase 10",
+      },
+      { cookie: member.cookie },
+    );
+    expect(change.status).toBe(429);
+    expect(change.data?.errors.currentPassword?.[0]).toMatch(/^Too many wrong passwords/);
+    expect((await userRow(member.user.id)).deletedAt).toBeNull();
+    await expect(logIn(member.user.email, "a brand new passphrase 9")).resolves.toContain("session");
+  });
+
   it("refuses the forum's only admin until there is another, then lets them go", async () => {
     const admin = await joinedAccount("admin");
     await getDb().update(users).set({ role: "member" }).where(eq(users.role, "admin"));
