@@ -34,9 +34,9 @@ export default tseslint.config(
       "no-restricted-syntax": [
         "error",
         {
-          selector: "CallExpression[callee.property.name='formData'][callee.object.name='request']",
+          selector: "CallExpression[callee.property.name='formData']",
           message:
-            "Read forms with readForm(request) from ~/lib/request.server: it drops NUL characters PostgreSQL cannot store.",
+            "Read forms with readForm(request) from ~/lib/request.server (also request.clone().formData()): it drops NUL characters PostgreSQL cannot store.",
         },
       ],
     },

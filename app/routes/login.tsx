@@ -5,7 +5,7 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { authenticator, requireAnonymous } from "~/lib/auth.server";
 import { consumeRateLimit, refundRateLimit, resetRateLimit, tooManyRequests } from "~/lib/rate-limit.server";
 import { safeRedirect } from "~/lib/redirect";
-import { clientIpOf } from "~/lib/request.server";
+import { clientIpOf, readForm } from "~/lib/request.server";
 import { privatePageMeta } from "~/lib/seo";
 import { redirectWithNewSession } from "~/lib/session.server";
 import { formatAbsolute } from "~/lib/time";
@@ -41,7 +41,8 @@ function barredMessage(standing: {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const clientIp = clientIpOf(context);
-  const parsed = parseForm(loginSchema, await request.clone().formData());
+  const form = await readForm(request);
+  const parsed = parseForm(loginSchema, form);
   if (!parsed.ok)
     return data({ errors: parsed.errors, values: parsed.values, formError: null }, { status: 400 });
   const { email } = parsed.data;
@@ -58,7 +59,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!allowed) throw tooManyRequests(bucket, TOO_MANY_FAILURES);
   }
 
-  const outcome = await authenticator.authenticate("form", request);
+  // The strategy reads the form itself: it is handed the cleaned one, so it
+  // checks the password the member's sign-up stored (NUL dropped there too).
+  const outcome = await authenticator.authenticate(
+    "form",
+    new Request(request.url, { method: "POST", body: form }),
+  );
   if (!outcome.ok && outcome.reason === "invalid-credentials") {
     return data({ errors: {}, values: { email, redirectTo }, formError: WRONG_CREDENTIALS }, { status: 400 });
   }

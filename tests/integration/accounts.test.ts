@@ -117,6 +117,15 @@ describe("joining", () => {
     expect(trimmed.status).toBe(400);
   });
 
+  it("logs in with a password that had a NUL character in it, as it was stored at sign-up", async () => {
+    // Every form drops NUL (PostgreSQL cannot store it), the log-in form as well,
+    // so the same keystrokes that joined also log in.
+    const password = "tea\u0000 and biscuits at four";
+    const { fields } = await joinAs(newMemberFields({ password }));
+    expect(await logIn(fields.email, password)).toBeTruthy();
+    expect(await logIn(`${fields.email}\u0000`, password.replace("\u0000", ""))).toBeTruthy();
+  });
+
   it("stops the 11th sign-up from one address within the hour", async () => {
     const clientIp = "198.51.100.77";
     for (let index = 0; index < 10; index++) await joinAs(newMemberFields(), clientIp);
