@@ -103,7 +103,9 @@ describe("npm run forum", () => {
     [["user:role", "maria@example.org", "overlord"], /the role must be member, moderator or admin/],
     [["user:role", "not-an-email", "admin"], /the first argument must be an e-mail address/],
     [["user:role", "maria@example.org", "admin", "extra"], /user:role needs/],
-    [["export"], /export needs --user <email or username>/],
+    [["import"], /import needs --file <path>/],
+    [["import", "--file", "/nonexistent/crosswalk-backup.jsonl"], /There is no file \/nonexistent/],
+    [["seed", "--file", "x.jsonl"], /"seed" takes no --file/],
     [["seed", "--user", "maria-okafor"], /"seed" takes no --user/],
   ])("answers %j with a usage message and exit code 2", (args, message) => {
     const result = forum(args, dataDir);
@@ -154,6 +156,41 @@ describe("npm run forum", () => {
     expect(unknown.stderr).toContain(
       "There is no member with the e-mail address or username nobody@example.org.",
     );
+  });
+
+  it("export writes the whole forum to a file only its owner can read, and import brings it into a new data folder", () => {
+    expect(forum(["seed"], dataDir).code).toBe(0);
+    const backup = path.join(dataDir, "forum.jsonl");
+    const exported = forum(["export", "--file", backup], dataDir);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toMatch(
+      /^Exported \d+ rows in \d+ tables from the embedded PGlite .* to .*forum\.jsonl\.\n$/,
+    );
+    expect(fs.statSync(backup).mode & 0o777).toBe(0o600);
+    expect(forum(["export", "--file", backup], dataDir).stderr).toContain("already exists");
+
+    const otherDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "crosswalk-cli-import-"));
+    try {
+      const imported = forum(["import", "--file", backup], otherDataDir);
+      expect(imported.stderr).toBe("");
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(
+        /^Imported \d+ rows in \d+ tables from .*forum\.jsonl into the embedded PGlite/,
+      );
+      expect(imported.stdout).toContain("everyone logs in again");
+      // Exported again from the new folder, the forum is the same file but for the time it was made.
+      const again = forum(["export"], otherDataDir);
+      expect(again.code).toBe(0);
+      const withoutTime = (text: string) => text.replace(/"exportedAt":"[^"]+"/, "");
+      expect(withoutTime(again.stdout)).toBe(withoutTime(fs.readFileSync(backup, "utf8")));
+
+      const twice = forum(["import", "--file", backup], otherDataDir);
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toContain("The database is not empty");
+      expect(twice.stderr).toContain("Nothing was imported.");
+    } finally {
+      fs.rmSync(otherDataDir, { recursive: true, force: true });
+    }
   });
 
   it("mail:send delivers what is due once, keeps what fails for later, and needs SMTP_URL", async () => {
