@@ -24,7 +24,8 @@ const environmentSchema = z.object({
     .url()
     .regex(/^https?:\/\//, "PUBLIC_URL must be an http:// or https:// URL")
     .optional(),
-  DEMO: booleanFlag.default(true),
+  // Unset: on, except for a forum with a public address (isPublicDeployment).
+  DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Adds X-Request-Work (SQL statements, writes, markdown renders) to every answer: for the benchmark.
   REPORT_REQUEST_WORK: booleanFlag.default(false),
@@ -42,7 +43,22 @@ const environmentSchema = z.object({
     .optional(),
 });
 
-export type Environment = z.infer<typeof environmentSchema> & { dataDir: string; publicUrl: string };
+export type Environment = Omit<z.infer<typeof environmentSchema>, "DEMO"> & {
+  DEMO: boolean;
+  dataDir: string;
+  publicUrl: string;
+};
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * A PUBLIC_URL that is not this machine means people will reach the forum:
+ * the demo content, whose admin password is in the README, must then be asked
+ * for by name rather than arrive by default.
+ */
+function isPublicDeployment(publicUrl: string | undefined) {
+  return publicUrl !== undefined && !LOOPBACK_HOSTS.has(new URL(publicUrl).hostname);
+}
 
 export class EnvironmentError extends Error {}
 
@@ -62,7 +78,8 @@ export function readEnvironment(source: NodeJS.ProcessEnv = process.env): Enviro
     );
   }
   const publicUrl = (environment.PUBLIC_URL ?? `http://localhost:${environment.PORT}`).replace(/\/+$/, "");
-  return { ...environment, dataDir: path.resolve(environment.DATA_DIR), publicUrl };
+  const DEMO = environment.DEMO ?? !isPublicDeployment(environment.PUBLIC_URL);
+  return { ...environment, DEMO, dataDir: path.resolve(environment.DATA_DIR), publicUrl };
 }
 
 let publicUrlCache: { key: string; value: string } | undefined;

@@ -75,6 +75,20 @@ describe("readEnvironment", () => {
     expect(readEnvironment(env({ DEMO: value })).DEMO).toBe(expected);
   });
 
+  it.each([
+    ["https://forum.example.org", false],
+    ["http://library.example.org:8080/forum", false],
+    ["http://localhost:3000", true],
+    ["http://127.0.0.1:4000", true],
+    ["http://[::1]:3000", true],
+  ])("with PUBLIC_URL=%s and DEMO unset, seeds the demo: %s", (publicUrl, expected) => {
+    expect(readEnvironment(env({ PUBLIC_URL: publicUrl })).DEMO).toBe(expected);
+  });
+
+  it("seeds the demo on a public address when DEMO=1 says so", () => {
+    expect(readEnvironment(env({ PUBLIC_URL: "https://forum.example.org", DEMO: "1" })).DEMO).toBe(true);
+  });
+
   it("refuses a DEMO value that is not a flag, naming DEMO", () => {
     expect(environmentError({ DEMO: "yes please" }).message).toMatch(/DEMO/);
   });
