@@ -2,13 +2,14 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { eq, sql } from "drizzle-orm";
+import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { introductions, users, type Comment, type Post, type User } from "~/db/schema";
+import * as schema from "~/db/schema";
+import { users } from "~/db/schema";
 import { executeRows, getDb } from "~/lib/db.server";
 import { BODY_MAX, COMMENT_MAX, TITLE_MAX } from "~/lib/limits";
 import { defaultModerationPolicy } from "~/lib/moderation-policy";
-import { startSession } from "~/lib/session.server";
 import { unsubscribeToken } from "~/lib/unsubscribe.server";
 import { saveModerationPolicy } from "~/models/settings.server";
 import * as adminSettings from "~/routes/admin.settings";
@@ -31,33 +32,20 @@ import * as newPost from "~/routes/posts.new";
 import * as resetPassword from "~/routes/reset-password";
 import * as settings from "~/routes/settings";
 import * as unsubscribe from "~/routes/unsubscribe";
-import { createComment, createMember, createPost, TEST_PASSWORD } from "../support/factories";
+import { TEST_PASSWORD } from "../support/factories";
+import {
+  buildWorld,
+  cookieAs,
+  cookieFor,
+  roles,
+  type Outcome,
+  type Role,
+  type World,
+} from "../support/authorization-world";
 import { submitForm } from "../support/requests";
 
 // Every route that changes state, tried by every kind of person. Where the
 // answer is a refusal, not one row in the database may have changed.
-
-const roles = ["visitor", "member", "author", "suspended", "moderator", "admin"] as const;
-type Role = (typeof roles)[number];
-/** allowed: the action ran; login: sent to log in; forbidden: 403; home: sent to "/" (pages for visitors only). */
-type Outcome = "allowed" | "login" | "forbidden" | "home";
-
-type World = {
-  author: User;
-  member: User;
-  moderator: User;
-  admin: User;
-  suspended: User;
-  post: Post;
-  comment: Comment;
-  heldComment: Comment;
-  question: Post;
-  answer: Comment;
-  /** A member open to introductions who is none of the people acting. */
-  partner: User;
-  /** From the member to the author: only the author (its recipient) may block its sender. */
-  introductionId: number;
-};
 
 type Entry = {
   action: (args: ActionFunctionArgs) => unknown;
@@ -375,65 +363,14 @@ const matrix: Record<string, Entry> = {
   },
 };
 
-async function cookieFor(user: User) {
-  const setCookie = await startSession(new Request("http://localhost/"), user.id, null);
-  return setCookie.split(";")[0]!;
-}
+/** Every table of the schema, a new one included without a change here. */
+const allTables = (Object.values(schema) as unknown[])
+  .filter((value): value is PgTable => value instanceof PgTable)
+  .map((table) => getTableConfig(table).name);
 
-async function buildWorld(): Promise<World> {
-  const author = await createMember();
-  const member = await createMember();
-  const moderator = await createMember({ role: "moderator" });
-  const admin = await createMember({ role: "admin" });
-  const suspended = await createMember();
-  const post = await createPost(author);
-  const comment = await createComment(post, author);
-  const heldComment = await createComment(post, member, { status: "pending" });
-  const question = await createPost(author, { kind: "question", title: "A question for the matrix" });
-  const answer = await createComment(question, member);
-  const partner = await createMember({ libraryType: "public" });
-  const [sent] = await getDb()
-    .insert(introductions)
-    .values({ senderId: member.id, recipientId: author.id, message: "Hello from the matrix." })
-    .returning({ id: introductions.id });
-  // Log the suspended member in first, then suspend: their cookie must stop working.
-  return {
-    author,
-    member,
-    moderator,
-    admin,
-    suspended,
-    post,
-    comment,
-    heldComment,
-    question,
-    answer,
-    partner,
-    introductionId: sent!.id,
-  };
-}
-
-/** A digest of every row that matters, to prove a refused request changed nothing. */
+/** A digest of every row of every table, to prove a refused request changed nothing. */
 async function fingerprint() {
-  const tables = [
-    "users",
-    "sessions",
-    "posts",
-    "comments",
-    "tags",
-    "post_tags",
-    "revisions",
-    "moderation_actions",
-    "notifications",
-    "settings",
-    "password_reset_tokens",
-    "outbox",
-    "subscriptions",
-    "answer_summaries",
-    "answer_summary_credits",
-    "introductions",
-    "member_blocks",
-  ];
+  const tables = allTables;
   const digests: Record<string, string> = {};
   for (const table of tables) {
     const [row] = await executeRows<{ digest: string | null }>(
@@ -466,19 +403,7 @@ describe("the authorization matrix", () => {
       const expected = entry.expected[role];
       it(`${route}: ${role} → ${expected}`, async () => {
         const world = await buildWorld();
-        const actor: Record<Role, User | null> = {
-          visitor: null,
-          member: world.member,
-          author: world.author,
-          suspended: world.suspended,
-          moderator: world.moderator,
-          admin: world.admin,
-        };
-        const user = actor[role];
-        const cookie = user ? await cookieFor(user) : undefined;
-        if (role === "suspended") {
-          await getDb().update(users).set({ status: "suspended" }).where(eq(users.id, world.suspended.id));
-        }
+        const cookie = await cookieAs(world, role);
         const { path: requestPath, params, fields } = entry.request(world);
         const before = await fingerprint();
         const answer = await submitForm(entry.action, requestPath, fields, { cookie, params });
@@ -493,6 +418,8 @@ describe("the authorization matrix", () => {
           expect(answer.location).toMatch(/^\/login\?redirectTo=/);
         } else if (expected === "forbidden") {
           expect(answer.status).toBe(403);
+        } else if (expected === "not-found") {
+          expect(answer.status).toBe(404);
         } else {
           expect(answer.status).toBe(302);
           expect(answer.location).toBe("/");
