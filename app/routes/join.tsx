@@ -30,7 +30,7 @@ const takenMessages = {
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const clientIp = clientIpOf(context);
-  // Counted up front (atomically); a form refused for bad input hands its count back.
+  // Counted up front (atomically); a form refused for bad input or a taken username hands its count back.
   const signups = await consumeRateLimit("signupsPerIp", clientIp);
   if (!signups.allowed) {
     throw tooManyRequests(signups.bucket, "Too many accounts have been created from your network.");
@@ -46,7 +46,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { password, ...profile } = parsed.data;
   const created = await createMember({ ...profile, passwordHash: await hashPassword(password) });
   if (!created.ok) {
-    await refundRateLimit("signupsPerIp", clientIp);
+    // "This address already has an account" tells whoever asks that it does:
+    // such answers keep their count, so one network learns at most 10 an hour.
+    if (created.taken === "username") await refundRateLimit("signupsPerIp", clientIp);
     return data(
       {
         errors: { [created.taken]: [takenMessages[created.taken]] },

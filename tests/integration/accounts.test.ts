@@ -135,6 +135,32 @@ describe("joining", () => {
   });
 });
 
+describe("probing for registered addresses", () => {
+  it("counts a sign-up refused because the address is taken, so one network can test at most 10 addresses an hour", async () => {
+    const clientIp = "198.51.100.78";
+    const existing = await joinAs();
+    for (let index = 0; index < 10; index++) {
+      const probe = await submitForm(joinAction, "/join", newMemberFields({ email: existing.fields.email }), {
+        clientIp,
+      });
+      expect(probe.status).toBe(400);
+    }
+    const answer = await submitForm(joinAction, "/join", newMemberFields(), { clientIp });
+    expect(answer.status).toBe(429);
+  });
+
+  it("hands back the count of a form refused for a taken username or bad input, which says nothing about addresses", async () => {
+    const clientIp = "198.51.100.79";
+    const existing = await joinAs();
+    for (let index = 0; index < 12; index++) {
+      const fields = index % 2 === 0 ? { username: existing.fields.username } : { email: "not an address" };
+      const refused = await submitForm(joinAction, "/join", newMemberFields(fields), { clientIp });
+      expect(refused.status).toBe(400);
+    }
+    expect((await joinAs(newMemberFields(), clientIp)).cookie).toBeTruthy();
+  });
+});
+
 describe("logging in", () => {
   it("answers a wrong password and an unknown e-mail identically", async () => {
     const { fields } = await joinAs();
