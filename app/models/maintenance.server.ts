@@ -1,12 +1,20 @@
 import { sql } from "drizzle-orm";
-import { passwordResetTokens, rateLimitBuckets, sessions } from "~/db/schema";
+import { outbox, passwordResetTokens, rateLimitBuckets, sessions } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { SESSION_IDLE_DAYS } from "./sessions.server";
 
 /**
+ * How long delivered mail stays in the outbox (and on /admin/outbox): long
+ * enough to answer "did my notice go out?", short enough that copies of
+ * members' addresses and of what was said to them do not pile up.
+ */
+export const SENT_MAIL_RETENTION_DAYS = 30;
+
+/**
  * Deletes rows that can never be used again: ended sessions, passed
- * rate-limit windows, and reset tokens a day after they expired or were used.
- * Returns how many rows each table lost.
+ * rate-limit windows, reset tokens a day after they expired or were used, and
+ * mail delivered more than SENT_MAIL_RETENTION_DAYS ago (mail not yet
+ * delivered is never deleted). Returns how many rows each table lost.
  */
 export async function deleteExpiredRows() {
   const db = getDb();
@@ -29,9 +37,15 @@ export async function deleteExpiredRows() {
       sql`coalesce(${passwordResetTokens.usedAt}, ${passwordResetTokens.expiresAt}) <= now() - interval '1 day'`,
     )
     .returning({ tokenHash: passwordResetTokens.tokenHash });
+  // The outbox is trimmed by this very statement, so scanning it stays cheap without an index.
+  const oldMail = await db
+    .delete(outbox)
+    .where(sql`${outbox.sentAt} <= now() - make_interval(days => ${SENT_MAIL_RETENTION_DAYS})`)
+    .returning({ id: outbox.id });
   return {
     sessions: expiredSessions.length + idleSessions.length,
     rateLimitBuckets: passedWindows.length,
     passwordResetTokens: spentTokens.length,
+    sentMail: oldMail.length,
   };
 }

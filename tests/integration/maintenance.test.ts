@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { passwordResetTokens, rateLimitBuckets, sessions, users } from "~/db/schema";
+import { outbox, passwordResetTokens, rateLimitBuckets, sessions, users } from "~/db/schema";
 import { getDb } from "~/lib/db.server";
 import { deleteExpiredRows } from "~/models/maintenance.server";
 import { joinAs, logIn } from "../support/accounts";
@@ -36,7 +36,11 @@ describe("deleting expired rows", () => {
         { tokenHash: "fresh", userId, expiresAt: sql`now() + interval '1 hour'` },
       ]);
 
-    expect(await deleteExpiredRows()).toEqual({ sessions: 1, rateLimitBuckets: 1, passwordResetTokens: 1 });
+    expect(await deleteExpiredRows()).toMatchObject({
+      sessions: 1,
+      rateLimitBuckets: 1,
+      passwordResetTokens: 1,
+    });
     expect(await getDb().select().from(sessions).where(eq(sessions.userId, userId))).toHaveLength(1);
     expect(
       (await getDb().select({ key: rateLimitBuckets.key }).from(rateLimitBuckets)).map((row) => row.key),
@@ -46,5 +50,27 @@ describe("deleting expired rows", () => {
         (row) => row.tokenHash,
       ),
     ).toEqual(["fresh"]);
+  });
+
+  it("deletes mail delivered more than 30 days ago, with the reset links in it, and keeps mail not yet delivered however old", async () => {
+    const message = (subject: string, sentDaysAgo: number | null, createdDaysAgo: number) => ({
+      toAddress: "reader@example.org",
+      subject,
+      textBody: "Reset your password: http://localhost/reset-password?token=abc",
+      sentAt: sentDaysAgo === null ? null : sql`now() - make_interval(days => ${sentDaysAgo})`,
+      createdAt: sql`now() - make_interval(days => ${createdDaysAgo})`,
+    });
+    await getDb()
+      .insert(outbox)
+      .values([
+        message("delivered long ago", 31, 31),
+        message("delivered last week", 7, 7),
+        message("never delivered", null, 40),
+      ]);
+
+    expect((await deleteExpiredRows()).sentMail).toBe(1);
+    const left = (await getDb().select({ subject: outbox.subject }).from(outbox)).map((row) => row.subject);
+    expect(left).toEqual(expect.arrayContaining(["delivered last week", "never delivered"]));
+    expect(left).not.toContain("delivered long ago");
   });
 });
