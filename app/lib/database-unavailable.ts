@@ -25,6 +25,7 @@ const UNAVAILABLE_CODES = new Set([
   // Node's socket errors, and postgres.js's own.
   "ECONNREFUSED",
   "ECONNRESET",
+  "EPIPE",
   "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENOTFOUND",

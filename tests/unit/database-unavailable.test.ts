@@ -18,6 +18,10 @@ describe("isDatabaseUnavailable", () => {
       "a connection the server ended",
       wrapped({ code: "57P01", message: "terminating connection due to administrator command" }),
     ],
+    [
+      "a write to a connection the server already closed",
+      wrapped(Object.assign(new Error("write EPIPE"), { code: "EPIPE" })),
+    ],
     ["a server starting up", wrapped({ code: "57P03", message: "the database system is starting up" })],
     [
       "a database closed to connections",
