@@ -174,17 +174,24 @@ async function writeLine(output: Writable, line: string) {
   if (!output.write(`${line}\n`)) await once(output, "drain");
 }
 
-async function closeOutput(output: Writable) {
-  if (output === process.stdout) return;
+/** Ends a file and flushes it to disk, so "Exported" means the copy survives a power cut. */
+async function closeOutput(output: Writable, file: string | undefined) {
+  if (!file) return;
   await new Promise<void>((resolve, reject) =>
     output.end((error?: Error | null) => (error ? reject(error) : resolve())),
   );
+  const descriptor = fs.openSync(file, "r");
+  try {
+    fs.fsyncSync(descriptor);
+  } finally {
+    fs.closeSync(descriptor);
+  }
 }
 
 async function writeOutput(file: string | undefined, lines: string[]) {
   const output = openOutput(file);
   for (const line of lines) await writeLine(output, line);
-  await closeOutput(output);
+  await closeOutput(output, file);
 }
 
 /** The whole forum into `file` (removed again if the export fails part-way) or to standard output. */
@@ -192,7 +199,7 @@ async function writeForumExport(file: string | undefined) {
   const output = openOutput(file);
   try {
     const counts = await exportForum((line) => writeLine(output, line));
-    await closeOutput(output);
+    await closeOutput(output, file);
     return counts;
   } catch (error) {
     if (file) {
