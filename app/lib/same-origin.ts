@@ -23,3 +23,15 @@ export function isCrossSiteRequest(
 
 export const CROSS_SITE_MESSAGE =
   "This form was sent from another website, so Crosswalk refused it. Go back to Crosswalk, reload the page and try again.";
+
+/**
+ * False for a GET that another site made without the member opening the page:
+ * an image, a frame or a script's fetch carries their cookies too. A link
+ * followed from elsewhere (a top-level navigation) is the member looking; so
+ * is a request with no Sec-Fetch-Site, which no other site's page can send.
+ */
+export function isOpenedByTheMember(headers: Headers): boolean {
+  const site = headers.get("Sec-Fetch-Site");
+  if (site === null || site === "same-origin" || site === "none") return true;
+  return headers.get("Sec-Fetch-Mode") === "navigate" && headers.get("Sec-Fetch-Dest") === "document";
+}

@@ -1,5 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { readForm } from "~/lib/request.server";
+import { isOpenedByTheMember } from "~/lib/same-origin";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { Notice } from "~/components/form";
@@ -33,10 +34,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { items, nextCursor } = await listNotifications(user.id, cursor);
   // Seen on open, as in Discourse: what this page shows counts as read from now
   // on. The items were read before marking, so the page still shows which were new.
-  await markNotificationsRead(
-    user.id,
-    items.filter((item) => !item.read).map((item) => item.id),
-  );
+  // Another site embedding or fetching the page is not the member opening it.
+  if (isOpenedByTheMember(request.headers)) {
+    await markNotificationsRead(
+      user.id,
+      items.filter((item) => !item.read).map((item) => item.id),
+    );
+  }
   return {
     items,
     nextCursor: nextCursor ? encodeCursor(nextCursor) : null,

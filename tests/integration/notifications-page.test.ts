@@ -137,6 +137,49 @@ describe("/notifications", () => {
     expect(again.items.map((item) => item.read)).toEqual([true, true]);
   });
 
+  it("marks nothing read when another site embeds or fetches the page, only when it is opened", async () => {
+    const author = await account();
+    const replier = await account();
+    const post = await publish(author);
+    await reply(replier, post.id, "We send the log home in the report card envelope.");
+    const openWith = (headers: Record<string, string>) =>
+      callLoader(notificationsLoader, "/notifications", {}, { cookie: author.cookie, headers });
+
+    // An <img> or a script's fetch from another site carries the member's cookie, but nobody saw the page.
+    await openWith({
+      "Sec-Fetch-Site": "cross-site",
+      "Sec-Fetch-Mode": "no-cors",
+      "Sec-Fetch-Dest": "image",
+    });
+    await openWith({ "Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty" });
+    expect(await headerCount(author)).toBe(1);
+
+    // Following a link from a webmail page is opening it.
+    const followed = await openWith({
+      "Sec-Fetch-Site": "cross-site",
+      "Sec-Fetch-Mode": "navigate",
+      "Sec-Fetch-Dest": "document",
+    });
+    expect(followed.unreadCount).toBe(0);
+  });
+
+  it("marks what it shows as read when Crosswalk's own page fetches it (a click in the app)", async () => {
+    const author = await account();
+    const replier = await account();
+    const post = await publish(author);
+    await reply(replier, post.id, "Ours go home on a bookmark.");
+    const opened = await callLoader(
+      notificationsLoader,
+      "/notifications",
+      {},
+      {
+        cookie: author.cookie,
+        headers: { "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty" },
+      },
+    );
+    expect(opened.unreadCount).toBe(0);
+  });
+
   it("never shows one member another's notifications, nor marks them read", async () => {
     const author = await account();
     const stranger = await account();

@@ -5,7 +5,13 @@ type Action<T> = (args: ActionFunctionArgs) => Promise<T> | T;
 
 export const TEST_CLIENT_IP = "203.0.113.1";
 
-type RequestOptions = { cookie?: string; clientIp?: string; params?: Record<string, string> };
+type RequestOptions = {
+  cookie?: string;
+  clientIp?: string;
+  params?: Record<string, string>;
+  /** More request headers, such as the Sec-Fetch-* a browser sends. */
+  headers?: Record<string, string>;
+};
 
 function contextFor(options: RequestOptions): AppLoadContext {
   return { cspNonce: "test-nonce", clientIp: options.clientIp ?? TEST_CLIENT_IP };
@@ -19,7 +25,7 @@ export function callLoader<T>(
   options: RequestOptions = {},
 ): Promise<T> {
   const request = new Request(new URL(path, "http://localhost"), {
-    headers: options.cookie ? { Cookie: options.cookie } : {},
+    headers: { ...options.headers, ...(options.cookie ? { Cookie: options.cookie } : {}) },
   });
   return Promise.resolve(loader({ request, params, context: contextFor(options) }));
 }
