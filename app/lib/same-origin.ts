@@ -27,8 +27,9 @@ export const CROSS_SITE_MESSAGE =
 /**
  * False for a GET that another site made without the member opening the page:
  * an image, a frame or a script's fetch carries their cookies too. A link
- * followed from elsewhere (a top-level navigation) is the member looking; so
- * is a request with no Sec-Fetch-Site, which no other site's page can send.
+ * followed from elsewhere (a top-level navigation) is the member looking.
+ * Every current browser sends Sec-Fetch-Site; a request without it (an old
+ * browser, a tool) counts as opened, as it did before browsers said.
  */
 export function isOpenedByTheMember(headers: Headers): boolean {
   const site = headers.get("Sec-Fetch-Site");
