@@ -38,6 +38,7 @@ import {
   cookieAs,
   cookieFor,
   roles,
+  signedIn,
   type Outcome,
   type Role,
   type World,
@@ -57,14 +58,6 @@ type Entry = {
   expected: Record<Role, Outcome>;
 };
 
-const signedIn = (outcome: Outcome): Record<Role, Outcome> => ({
-  visitor: "login",
-  suspended: "login",
-  member: outcome,
-  author: outcome,
-  moderator: "allowed",
-  admin: "allowed",
-});
 const ownerOnly: Record<Role, Outcome> = { ...signedIn("forbidden"), author: "allowed" };
 const everyone: Record<Role, Outcome> = {
   visitor: "allowed",

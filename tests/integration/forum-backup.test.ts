@@ -1,8 +1,6 @@
-import fs from "node:fs/promises";
-import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { seedDemoContentIfEmpty } from "~/db/seed.server";
-import { closeDatabase, connectDatabase } from "~/lib/db.server";
+import { closeDatabase } from "~/lib/db.server";
 import { currentSchemaTag, exportForum, ForumImportError, importForum } from "~/models/forum-backup.server";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as threadLoader } from "~/routes/posts.$postId.($slug)";
@@ -11,7 +9,7 @@ import { loader as storiesLoader } from "~/routes/stories";
 import { loader as booklistsLoader } from "~/routes/booklists";
 import { loader as profileLoader } from "~/routes/u.$username";
 import { logIn } from "../support/accounts";
-import { databaseUrl, uniqueDatabaseName } from "../support/database-template";
+import { connectFreshDatabase } from "../support/fresh-database";
 import { joinedAccount, publishPost, replyTo } from "../support/member-actions";
 import { callLoader, submitForm } from "../support/requests";
 import { action as threadAction } from "~/routes/posts.$postId.($slug)";
@@ -27,21 +25,7 @@ let dropImportedDatabase: (() => Promise<void>) | undefined;
 /** Replaces the test's database with a new, empty, migrated one (the old one is closed). */
 async function switchToEmptyDatabase() {
   await closeDatabase();
-  const template = inject("databaseTemplate");
-  if (template.driver === "pglite") {
-    const dump = await fs.readFile(template.dumpPath);
-    connectDatabase({ driver: "pglite", loadDataDir: new Blob([dump]) });
-    return;
-  }
-  const name = uniqueDatabaseName("crosswalk_import");
-  const admin = postgres(template.serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}" template "${template.templateName}"`);
-  connectDatabase({ driver: "postgres", url: databaseUrl(template.serverUrl, name), poolSize: 4 });
-  dropImportedDatabase = async () => {
-    await closeDatabase();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  };
+  dropImportedDatabase = await connectFreshDatabase(inject("databaseTemplate"));
 }
 
 async function exportedLines(rowsPerStatement?: number) {

@@ -29,6 +29,7 @@ import {
   buildWorld,
   cookieAs,
   roles,
+  signedIn,
   type Outcome,
   type Role,
   type World,
@@ -44,14 +45,6 @@ type Entry = {
   expected: Record<Role, Outcome>;
 };
 
-const signedIn = (outcome: Outcome): Record<Role, Outcome> => ({
-  visitor: "login",
-  suspended: "login",
-  member: outcome,
-  author: outcome,
-  moderator: "allowed",
-  admin: "allowed",
-});
 const adminsOnly: Record<Role, Outcome> = { ...signedIn("forbidden"), moderator: "forbidden" };
 const authorAndModerators: Record<Role, Outcome> = { ...signedIn("forbidden"), author: "allowed" };
 const visitorsOnly: Record<Role, Outcome> = {

@@ -15,6 +15,16 @@ export type Role = (typeof roles)[number];
  */
 export type Outcome = "allowed" | "login" | "forbidden" | "not-found" | "home";
 
+/** Members (and the author) get `outcome`; visitors and suspended members are sent to log in; moderators and admins are let in. */
+export const signedIn = (outcome: Outcome): Record<Role, Outcome> => ({
+  visitor: "login",
+  suspended: "login",
+  member: outcome,
+  author: outcome,
+  moderator: "allowed",
+  admin: "allowed",
+});
+
 export type World = {
   author: User;
   member: User;
