@@ -533,10 +533,14 @@ async function overloadScenario() {
     const rssBefore = rssOf(pid);
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(pid))), 250);
-    // 200 connections against 2 database connections and 24 places.
+    // 50 connections, 25 times the 2 database connections (the issue asks for
+    // 10 times) and twice the gate's 24 places, so a refused client asks again
+    // at once, all the time. With 200 the load generator, on the same two
+    // cores, fell behind itself: answers the app's own log timed at 1.2 s at
+    // most reached it up to 7 s later, and this bound measured the client.
     const result = await autocannon({
       url: `${baseUrl}/posts/${THREAD_ID}`,
-      connections: 200,
+      connections: 50,
       duration: 15,
       timeout: 10,
     });
