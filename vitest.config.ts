@@ -1,3 +1,4 @@
+import os from "node:os";
 import { defineConfig } from "vitest/config";
 
 const alias = { "~": new URL("./app", import.meta.url).pathname };
@@ -8,6 +9,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     pool: "forks",
+    // Vitest's default, one worker fewer than the cores, is a single worker on
+    // a 2-core machine, which leaves a core idle while a test file waits on its
+    // database: two workers take the suite from about 350 s to 280 s here.
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     env: {
       NODE_ENV: "test",
       LOG_LEVEL: "silent",

@@ -5,7 +5,7 @@ import { findChromium } from "../tests/support/browser";
 if (findChromium()) process.exit(0);
 
 console.log(
-  "No Chromium found (CHROMIUM_PATH, /usr/bin/chromium, Playwright's own); installing Playwright's Chromium…",
+  "No Chromium found (CHROMIUM_PATH, /usr/bin/chromium-headless-shell, /usr/bin/chromium, Playwright's own); installing Playwright's Chromium…",
 );
 const install = spawnSync("npx", ["playwright", "install", "chromium"], { stdio: "inherit" });
 if (install.status === 0 && findChromium()) process.exit(0);

@@ -6,8 +6,9 @@ import { demoMembers, DEMO_PASSWORD } from "../../app/db/demo-content";
 import { makeDataDir, runAppToExit, startApp } from "./app-server";
 
 // The server process itself: its lock on the embedded database, its shutdown,
-// its headers and limits. Each test runs its own server on its own data.
-test.describe.configure({ mode: "serial" });
+// its headers and limits. Each test runs its own server on its own data, so
+// they spread over both workers rather than queueing in one.
+test.describe.configure({ mode: "parallel" });
 
 test.describe("the server process", () => {
   let dataDir: string;
