@@ -3,7 +3,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { expect, test } from "@playwright/test";
 import { demoMembers, DEMO_PASSWORD } from "../../app/db/demo-content";
-import { makeDataDir, runAppToExit, startApp } from "./app-server";
+import { copySeededDataDir, makeDataDir, runAppToExit, startApp } from "./app-server";
 
 // The server process itself: its lock on the embedded database, its shutdown,
 // its headers and limits. Each test runs its own server on its own data, so
@@ -20,7 +20,7 @@ test.describe("the server process", () => {
   });
 
   test("a second server on the same data folder refuses at once, naming the folder and the pid", async () => {
-    const first = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    const first = await startApp({ DATA_DIR: copySeededDataDir(dataDir), DATABASE_URL: "" });
     try {
       const second = await runAppToExit({ DATA_DIR: dataDir, DATABASE_URL: "" });
       expect(second.code).toBe(1);
@@ -57,7 +57,7 @@ test.describe("the server process", () => {
   });
 
   test("a stale lock left by a dead process is taken over", async () => {
-    fs.mkdirSync(dataDir, { recursive: true });
+    copySeededDataDir(dataDir);
     fs.writeFileSync(path.join(dataDir, "crosswalk.lock"), "2147483646\n");
     const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
@@ -133,7 +133,7 @@ test.describe("the server process", () => {
   test("past its queue the server answers 503 with a page saying so, at once, and serves again when the load stops", async () => {
     // One request at a time and one waiting: a burst of 20 must overflow.
     const app = await startApp({
-      DATA_DIR: dataDir,
+      DATA_DIR: copySeededDataDir(dataDir),
       DATABASE_URL: "",
       MAX_ACTIVE_REQUESTS: "1",
       MAX_QUEUED_REQUESTS: "1",
@@ -169,7 +169,7 @@ test.describe("the server process", () => {
   test("no public page or feed holds a member's e-mail address or lacks the security headers, and the log holds no password, cookie or reset token", async () => {
     test.setTimeout(180_000);
     // Every request logged, so a secret in any of them would show.
-    const app = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "info" });
+    const app = await startApp({ DATA_DIR: copySeededDataDir(dataDir), DATABASE_URL: "", LOG_LEVEL: "info" });
     try {
       const post = (path: string, fields: Record<string, string>, cookie?: string) =>
         fetch(`${app.url}${path}`, {
@@ -282,7 +282,7 @@ test.describe("the server process", () => {
       );
     expect(paths.length).toBeGreaterThanOrEqual(20);
 
-    const first = await startApp({ DATA_DIR: dataDir, DATABASE_URL: "" });
+    const first = await startApp({ DATA_DIR: copySeededDataDir(dataDir), DATABASE_URL: "" });
     const login = await fetch(`${first.url}/login`, {
       method: "POST",
       redirect: "manual",
