@@ -17,7 +17,14 @@ import { createCookie } from "@remix-run/node";
 import postgres from "postgres";
 import { CONNECTIONS, drive, summarise, type LoadRequest, type Measurement } from "./load";
 import { renderChart } from "./chart";
-import { MEASURED_THREADS, SEARCH_WORD, SEED_VERSION, seedForum, type ForumSize } from "./seed";
+import {
+  MEASURED_THREADS,
+  postingThreadId,
+  SEARCH_WORD,
+  SEED_VERSION,
+  seedForum,
+  type ForumSize,
+} from "./seed";
 import { projectRoot, run, startBaseline, startCrosswalk, type RunningServer } from "./servers";
 
 const options = Object.fromEntries(
@@ -245,7 +252,7 @@ async function main() {
     let posted = 0;
     const nextPost = (withSession: boolean) => () => {
       posted++;
-      const postId = 100 + (posted % 1000);
+      const postId = postingThreadId(posted, LARGE.posts);
       const body = `Thank you, we tried this at our library too (${posted}). The teachers loved the booklist.`;
       const fields = new URLSearchParams({ body, submissionKey: crypto.randomUUID() });
       if (!withSession) fields.set("authorId", String(1 + (posted % LARGE.members)));

@@ -21,6 +21,17 @@ export const MEASURED_THREADS = {
 } as const;
 /** Threads past a thousand replies, beside the measured one. */
 const HUGE_THREADS = 12;
+
+/**
+ * The thread a posting round's `attempt`-th reply goes to: one of up to a
+ * thousand ordinary threads from post 100 on, past the measured and huge
+ * ones, and never past the last seeded post (a quick run seeds fewer).
+ */
+export function postingThreadId(attempt: number, postCount: number) {
+  const first = 100;
+  const span = Math.max(1, Math.min(1_000, postCount - first + 1));
+  return first + (attempt % span);
+}
 /** Bumped whenever the seeded data changes, so a kept database is seeded again. */
 export const SEED_VERSION = 2;
 export const BENCH_PASSWORD = "reading-together-bench";
