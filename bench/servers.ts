@@ -62,11 +62,11 @@ function start(name: string, args: string[], environment: Record<string, string>
   return { server, ready: () => waitUntilAnswering(url, child, name, () => output) };
 }
 
-/** Crosswalk as production runs it: the built app behind server/index.ts. */
+/** Crosswalk as production runs it: the built app behind the compiled server/index.ts. */
 export async function startCrosswalk(name: string, databaseUrl: string, port: number, sessionSecret: string) {
   const { server, ready } = start(
     name,
-    ["--import", "tsx", "server/index.ts"],
+    ["build/server.js"],
     {
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,

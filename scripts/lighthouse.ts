@@ -150,7 +150,7 @@ let serverOutput = "";
 let stoppingServer = false;
 
 function startServer({ databaseUrl, port, origin }: { databaseUrl: string; port: number; origin: string }) {
-  const server = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const server = spawn(process.execPath, ["build/server.js"], {
     cwd: projectRoot,
     env: {
       ...process.env,

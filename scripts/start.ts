@@ -2,10 +2,15 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const projectRoot = path.resolve(import.meta.dirname, "..");
-const builtServer = path.join(projectRoot, "build/server/index.js");
-const sources = ["app", "public", "remix.config.js", "vite.config.ts", "package-lock.json"];
+// Both halves of `npm run build`: the Remix app, and the Express entry compiled after it.
+const builtFiles = [
+  path.join(projectRoot, "build/server/index.js"),
+  path.join(projectRoot, "build/server.js"),
+];
+const sources = ["app", "server", "public", "remix.config.js", "vite.config.ts", "package-lock.json"];
 
 function newestModification(target: string): number {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -18,9 +23,10 @@ function newestModification(target: string): number {
 }
 
 function needsBuild() {
-  const built = fs.statSync(builtServer, { throwIfNoEntry: false });
-  if (!built) return true;
-  return sources.some((source) => newestModification(path.join(projectRoot, source)) > built.mtimeMs);
+  const built = builtFiles.map((file) => fs.statSync(file, { throwIfNoEntry: false }));
+  if (built.some((stat) => !stat)) return true;
+  const oldest = Math.min(...built.map((stat) => stat!.mtimeMs));
+  return sources.some((source) => newestModification(path.join(projectRoot, source)) > oldest);
 }
 
 if (needsBuild()) {
@@ -28,12 +34,14 @@ if (needsBuild()) {
   execFileSync(
     process.execPath,
     [path.join(projectRoot, "node_modules/@remix-run/dev/dist/cli.js"), "vite:build"],
-    {
-      cwd: projectRoot,
-      stdio: "inherit",
-    },
+    { cwd: projectRoot, stdio: "inherit" },
   );
+  execFileSync(process.execPath, ["--import", "tsx", path.join(projectRoot, "scripts/build-server.ts")], {
+    cwd: projectRoot,
+    stdio: "inherit",
+  });
 }
 
 process.env.NODE_ENV = "production";
-await import("../server/index.ts");
+// The same compiled entry `npm run serve` runs.
+await import(pathToFileURL(builtFiles[1]!).href);

@@ -52,7 +52,7 @@ export function copySeededDataDir(dataDir: string) {
 }
 
 function spawnServer(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "server/index.ts")], {
+  const child = spawn(process.execPath, [path.join(projectRoot, "build/server.js")], {
     cwd: projectRoot,
     env: {
       ...process.env,
