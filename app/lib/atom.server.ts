@@ -3,6 +3,7 @@ import { readEnvironment } from "~/lib/env.server";
 import { SITE_NAME } from "~/lib/seo";
 import { plainExcerpt } from "~/lib/text";
 import type { FeedComment, FeedPost } from "~/models/feeds.server";
+import { commentPath, threadPath } from "~/lib/thread-links";
 
 // Atom documents are built by the `feed` library (jpmonette/feed); this module
 // only decides what goes in them. Links are absolute and made from PUBLIC_URL,
@@ -42,8 +43,6 @@ export type AtomFeed = {
 export function absoluteUrl(path: string): string {
   return `${readEnvironment().publicUrl}${path}`;
 }
-
-export const threadPath = (post: { id: number; slug: string }) => `/posts/${post.id}/${post.slug}`;
 
 const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -116,7 +115,7 @@ export function commentEntry(post: FeedPost, comment: FeedComment): AtomEntry {
   return {
     id: absoluteUrl(`/posts/${post.id}#comment-${comment.id}`),
     title: `${comment.authorDisplayName} replied to “${post.title}”`,
-    link: absoluteUrl(`${threadPath(post)}#comment-${comment.id}`),
+    link: absoluteUrl(commentPath(post, comment.id)),
     authorName: comment.authorDisplayName,
     published: comment.createdAt,
     updated: comment.editedAt ?? comment.createdAt,

@@ -5,6 +5,7 @@ import { getDb, type Transaction } from "~/lib/db.server";
 import type { NotificationKind } from "~/lib/email-topics";
 import { mentionedUsernames } from "~/lib/markdown.server";
 import { commentIsPublic } from "./comments.server";
+import { commentPath, threadPath } from "~/lib/thread-links";
 
 // Notifications are rows written in the same transaction as what caused them,
 // and only when that thing becomes public: a comment held for moderation
@@ -348,8 +349,8 @@ export function notificationHref(
 ) {
   if (introductionId !== null) return `/introductions/${introductionId}`;
   if (postId === null) return null;
-  const thread = slug ? `/posts/${postId}/${slug}` : `/posts/${postId}`;
-  return commentId === null ? thread : `${thread}#comment-${commentId}`;
+  const thread = { id: postId, slug };
+  return commentId === null ? threadPath(thread) : commentPath(thread, commentId);
 }
 
 /** The header's count; served by the partial index on unread rows. */

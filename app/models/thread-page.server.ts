@@ -8,13 +8,20 @@ import type { ProgramType, StoryPartner } from "~/lib/story-fields";
 
 /**
  * Everything a thread page shows, read in ONE statement whatever the size of
- * the thread: the post, its author and tags, every comment the viewer may see
+ * the thread: the post, its author and tags, one page of its conversations
+ * (top-level replies with every reply under them) as the viewer may see them
  * (with the viewer's own Helpful marks), and what only some kinds carry (a
- * question's summary of answers, a story's card and "I tried this" links,
- * booklists). Each round trip to the database costs the app more than
- * assembling the parts (docs/performance.md), so the parts come back as JSON
- * columns of the post's row.
+ * question's accepted answer and summary of answers, a story's card and "I
+ * tried this" links, booklists). Each round trip to the database costs the app
+ * more than assembling the parts (docs/performance.md), so the parts come back
+ * as JSON columns of the post's row.
  */
+
+/** A page of a thread holds this many conversations, like Discourse's and NodeBB's chunks of 20. */
+export const CONVERSATIONS_PER_PAGE = 20;
+
+/** Which page to show: `at`, a comment's id, wins over `page` and picks the page that holds it. */
+export type ThreadPageRequest = { page: number; at: number | null };
 
 export type ThreadViewer = { id: number; isModerator: boolean } | null;
 
@@ -93,9 +100,21 @@ export type ThreadPost = {
   authorLibraryType: LibraryType;
 };
 
+export type AcceptedComment = {
+  id: number;
+  authorUsername: string;
+  authorDisplayName: string;
+  bodyHtml: string;
+};
+
 export type ThreadPage = {
   post: ThreadPost;
+  /** The comments of the page's conversations, oldest first. */
   comments: ThreadComment[];
+  /** The page shown (the one asked for, kept within 1 and the last) and how many there are. */
+  page: { number: number; count: number };
+  /** A question's accepted answer, wherever its page is; null when there is none or it is not public. */
+  acceptedComment: AcceptedComment | null;
   viewerHelpfulOnPost: boolean;
   watching: boolean;
   answerSummary: AnswerSummary | null;
@@ -109,6 +128,9 @@ type Row = Omit<ThreadPost, "createdAt" | "editedAt" | "lastActivityAt"> & {
   lastActivityAt: Date | string;
   viewerHelpfulOnPost: boolean;
   watching: boolean;
+  pageNumber: number;
+  pageCount: number;
+  acceptedComment: Json<AcceptedComment | null>;
   comments: Json<(Omit<ThreadComment, "createdAt" | "editedAt" | "deletedAt"> & JsonDates)[]>;
   answerSummary: Json<
     (Omit<AnswerSummary, "createdAt" | "editedAt"> & { createdAt: string; editedAt: string | null }) | null
@@ -150,6 +172,47 @@ function viewerColumns(viewer: ThreadViewer): SQL {
       and p.status = 'published' as "watching"`;
 }
 
+/**
+ * The page's conversations. A conversation starts at a top-level reply the
+ * viewer sees, or at one they do not see (removed, held) that still has replies
+ * under it: those replies show at the top of the page, as the tree shows a reply
+ * whose parent is gone. `asked` climbs from the comment asked for (?at=) to its
+ * top-level reply; `shown` walks down from the page's conversations. Every step
+ * names the post, so a plan that joins by hash reads the thread's replies
+ * through its index, never the whole table (tests/integration/query-plans.test.ts).
+ */
+const conversationPages = (postId: number, viewer: ThreadViewer, request: ThreadPageRequest) => sql`
+  with recursive
+  conversations as (
+    select c.id, row_number() over (order by c.created_at, c.id) as position
+    from comments c
+    where c.post_id = ${postId} and c.parent_id is null
+      and (${visibleComments(viewer)}
+           or exists (select 1 from comments k where k.parent_id = c.id and k.post_id = ${postId}))
+  ),
+  asked (id, parent_id) as (
+    select c.id, c.parent_id from comments c where c.id = ${request.at ?? 0} and c.post_id = ${postId}
+    union all
+    select c.id, c.parent_id from comments c join asked a on c.id = a.parent_id where c.post_id = ${postId}
+  ),
+  page_count as (
+    select greatest(ceil(count(*) / ${CONVERSATIONS_PER_PAGE}::numeric), 1)::int as count from conversations
+  ),
+  shown_page as (
+    select least(greatest(coalesce(
+      (select ceil(v.position / ${CONVERSATIONS_PER_PAGE}::numeric)::int
+         from conversations v join asked a on a.id = v.id and a.parent_id is null),
+      ${request.page}
+    ), 1), n.count) as number, n.count
+    from page_count n
+  ),
+  shown (id) as (
+    select v.id from conversations v, shown_page s
+    where v.position > (s.number - 1) * ${CONVERSATIONS_PER_PAGE} and v.position <= s.number * ${CONVERSATIONS_PER_PAGE}
+    union all
+    select c.id from comments c join shown on c.parent_id = shown.id where c.post_id = ${postId}
+  )`;
+
 const commentsJson = (viewer: ThreadViewer) => sql`
   coalesce((
     select json_agg(json_build_object(
@@ -163,9 +226,17 @@ const commentsJson = (viewer: ThreadViewer) => sql`
           : sql`exists (select 1 from votes v where v.user_id = ${viewer.id} and v.comment_id = c.id)`
       }
     ) order by c.created_at, c.id)
-    from comments c join users u on u.id = c.author_id
+    from shown s join comments c on c.id = s.id join users u on u.id = c.author_id
     where c.post_id = p.id and ${visibleComments(viewer)}
   ), '[]'::json)`;
+
+const acceptedCommentJson = sql`
+  case when p.kind = 'question' and p.accepted_comment_id is not null then (
+    select json_build_object(
+      'id', c.id, 'authorUsername', u.username, 'authorDisplayName', u.display_name, 'bodyHtml', c.body_html)
+    from comments c join users u on u.id = c.author_id
+    where c.id = p.accepted_comment_id and c.post_id = p.id and c.status = 'approved' and c.deleted_at is null
+  ) end`;
 
 // The credited replies still public (a credit to a reply since deleted or hidden is not shown), in thread order.
 const answerSummaryJson = sql`
@@ -226,9 +297,14 @@ const booklistsJson = sql`(
   ) b
 )`;
 
-/** A thread as `viewer` may see it, in one statement; undefined when there is no such post for them. */
-export async function loadThreadPage(postId: number, viewer: ThreadViewer): Promise<ThreadPage | undefined> {
+/** A page of a thread as `viewer` may see it, in one statement; undefined when there is no such post for them. */
+export async function loadThreadPage(
+  postId: number,
+  viewer: ThreadViewer,
+  request: ThreadPageRequest = { page: 1, at: null },
+): Promise<ThreadPage | undefined> {
   const [row] = await executeRows<Row>(sql`
+    ${conversationPages(postId, viewer, request)}
     select
       p.id, p.author_id as "authorId", p.kind, p.title, p.slug, p.body_html as "bodyHtml", p.locked, p.pinned,
       p.comment_count as "commentCount", p.helpful_count as "helpfulCount",
@@ -241,6 +317,9 @@ export async function loadThreadPage(postId: number, viewer: ThreadViewer): Prom
       u.library_type as "authorLibraryType",
       ${viewerColumns(viewer)},
       ${commentsJson(viewer)} as comments,
+      (select number from shown_page) as "pageNumber",
+      (select count from shown_page) as "pageCount",
+      ${acceptedCommentJson} as "acceptedComment",
       ${answerSummaryJson} as "answerSummary",
       ${storyJson} as story,
       ${booklistsJson} as booklists
@@ -255,6 +334,9 @@ export async function loadThreadPage(postId: number, viewer: ThreadViewer): Prom
     booklists,
     viewerHelpfulOnPost,
     watching,
+    pageNumber,
+    pageCount,
+    acceptedComment,
     createdAt,
     editedAt,
     lastActivityAt,
@@ -274,6 +356,8 @@ export async function loadThreadPage(postId: number, viewer: ThreadViewer): Prom
       editedAt: toOptionalDate(comment.editedAt),
       deletedAt: toOptionalDate(comment.deletedAt),
     })),
+    page: { number: pageNumber, count: pageCount },
+    acceptedComment: fromJson(acceptedComment),
     viewerHelpfulOnPost,
     watching,
     answerSummary: summary

@@ -12,6 +12,7 @@ import {
   searchBooklists,
   type BookListLink,
 } from "~/models/booklists.server";
+import { commentPath } from "~/lib/thread-links";
 
 const MAX_QUERY_LENGTH = 200;
 
@@ -149,7 +150,7 @@ function ListLink({ list }: { list: BookListLink }) {
     return <Link to={`/posts/${list.postId}/${list.slug}`}>{list.postTitle}</Link>;
   }
   return (
-    <Link to={`/posts/${list.postId}/${list.slug}#comment-${list.commentId}`}>
+    <Link to={commentPath({ id: list.postId, slug: list.slug }, list.commentId)}>
       A reply to “{list.postTitle}”
     </Link>
   );

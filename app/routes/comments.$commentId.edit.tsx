@@ -25,6 +25,7 @@ import { privatePageMeta } from "~/lib/seo";
 import { commentEditSchema, formValues, parseForm, type FieldErrors } from "~/lib/validation";
 import { listCommentBooklist } from "~/models/booklists.server";
 import { deleteComment, getCommentForEditing, updateComment } from "~/models/writing.server";
+import { commentPath } from "~/lib/thread-links";
 
 export const meta: MetaFunction = () => privatePageMeta("Edit comment");
 
@@ -84,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const saved = await updateComment(comment.id, user.id, parsed.data.body, booklist.rows);
   invariantResponse(saved, "This comment was deleted while you were editing it.", { status: 409 });
-  return redirect(`${threadPath}#comment-${comment.id}`);
+  return redirect(commentPath(threadPath, comment.id));
 }
 
 export default function EditComment() {
@@ -96,7 +97,7 @@ export default function EditComment() {
     <div className="composer">
       <h1>Edit comment</h1>
       <p>
-        On <Link to={`${comment.threadPath}#comment-${comment.id}`}>{comment.postTitle}</Link>. The previous
+        On <Link to={commentPath(comment.threadPath, comment.id)}>{comment.postTitle}</Link>. The previous
         version is kept in the comment’s history.
       </p>
       <Form method="post" noValidate key={formKey}>

@@ -19,6 +19,7 @@ import {
   getFlaggableItem,
   type FlagResult,
 } from "~/models/flags.server";
+import { commentPath } from "~/lib/thread-links";
 
 export const meta: MetaFunction = () => privatePageMeta("Flag this comment");
 
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       postTitle: comment.postTitle,
       authorDisplayName: comment.authorDisplayName,
       excerpt: plainExcerpt(comment.bodyMd, 300),
-      commentPath: `/posts/${comment.postId}/${comment.postSlug}#comment-${commentId}`,
+      commentPath: commentPath({ id: comment.postId, slug: comment.postSlug }, commentId),
     },
     alreadyFlagged: comment.alreadyFlagged,
     reasons: flagReasonOptions,
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submitted = await submitFlag(request, user.id, { kind: "comment", id: commentId }, refusals);
   if ("answer" in submitted) return submitted.answer;
   const result = submitted.flagged;
-  return redirect(`/posts/${result.postId}/${result.postSlug}?flagged=1#comment-${commentId}`);
+  return redirect(commentPath({ id: result.postId, slug: result.postSlug }, commentId, { flagged: "1" }));
 }
 
 export default function FlagComment() {

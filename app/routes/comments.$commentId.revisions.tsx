@@ -8,6 +8,7 @@ import { can } from "~/lib/permissions";
 import { privatePageMeta } from "~/lib/seo";
 import { listRevisions } from "~/models/comments.server";
 import { getCommentForEditing } from "~/models/writing.server";
+import { commentPath } from "~/lib/thread-links";
 
 export const meta: MetaFunction = () => privatePageMeta("Comment history");
 
@@ -46,7 +47,7 @@ export default function CommentRevisions() {
     <div>
       <h1>History of a comment</h1>
       <p>
-        On <Link to={`${comment.threadPath}#comment-${comment.id}`}>{comment.postTitle}</Link>
+        On <Link to={commentPath(comment.threadPath, comment.id)}>{comment.postTitle}</Link>
       </p>
       <RevisionList revisions={revisions} />
     </div>

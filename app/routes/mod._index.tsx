@@ -22,6 +22,7 @@ import {
   type QueueItemRef,
 } from "~/models/moderation.server";
 import { getModerationStats } from "~/models/moderation-stats.server";
+import { commentPath } from "~/lib/thread-links";
 
 export const meta: MetaFunction = () => privatePageMeta("Moderation queue");
 
@@ -469,7 +470,7 @@ function FlaggedItemView({
           </>
         ) : (
           <>
-            Comment on <Link to={`${threadPath}#comment-${item.id}`}>{item.postTitle}</Link>
+            Comment on <Link to={commentPath(threadPath, item.id)}>{item.postTitle}</Link>
           </>
         )}
       </h3>

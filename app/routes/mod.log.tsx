@@ -13,6 +13,7 @@ import { privatePageMeta } from "~/lib/seo";
 import { formatAbsolute } from "~/lib/time";
 import type { FieldErrors } from "~/lib/validation";
 import { listModerationActions, type LogFilters } from "~/models/moderation.server";
+import { commentPath } from "~/lib/thread-links";
 
 export const meta: MetaFunction = () => privatePageMeta("Moderation log");
 
@@ -106,7 +107,9 @@ type Entry = LogPage["actions"][number];
 function Target({ entry }: { entry: Entry }) {
   const content =
     entry.commentId !== null && entry.postId !== null ? (
-      <Link to={`/posts/${entry.postId}#comment-${entry.commentId}`}>comment #{entry.commentId}</Link>
+      <Link to={commentPath({ id: entry.postId, slug: entry.postSlug }, entry.commentId)}>
+        comment #{entry.commentId}
+      </Link>
     ) : entry.postId !== null ? (
       <Link to={`/posts/${entry.postId}/${entry.postSlug ?? ""}`}>{entry.postTitle}</Link>
     ) : null;

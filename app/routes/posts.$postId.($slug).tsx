@@ -20,6 +20,7 @@ import { z } from "zod";
 import { BooklistTable } from "~/components/booklist-editor";
 import { CommentForm } from "~/components/comment-form";
 import { PRIVACY_CONFIRMATION_FIELD, PRIVACY_REFUSAL } from "~/components/privacy-notice";
+import { AppLink } from "~/components/app-link";
 import { CommentTree, HelpfulControl } from "~/components/comment-tree";
 import { FormError, TextField } from "~/components/form";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -37,6 +38,7 @@ import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { can, canAcceptAnswer, hasRole } from "~/lib/permissions";
+import { commentPath, threadPath } from "~/lib/thread-links";
 import { postKindLabels } from "~/lib/post-kinds";
 import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
@@ -69,8 +71,8 @@ export function meta({ data, matches }: Parameters<MetaFunction<typeof loader>>[
       ? pageMeta({
           title: post.title,
           description: plainTextFromHtml(post.bodyHtml),
-          // The current slug, whichever one the visitor came in with.
-          path: `/posts/${post.id}/${post.slug}`,
+          // The current slug, whichever one the visitor came in with; each page of a long thread is its own.
+          path: `${threadPath(post)}${data.pages.number > 1 ? `?page=${data.pages.number}` : ""}`,
           origin: originFrom(matches),
           type: "article",
         })
@@ -100,10 +102,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   const postId = parseId(params.postId);
   invariantResponse(postId, "There is no such post.", { status: 404 });
-  // The whole thread in one statement, whatever the number of comments (docs/performance.md).
+  const url = new URL(request.url);
+  const replyToId = parseId(url.searchParams.get("replyTo") ?? undefined);
+  // A page of the thread in one statement, whatever the number of comments (docs/performance.md).
+  // A link to a comment (?at=) or a reply to one (?replyTo=) opens the page that holds it.
   const thread = await loadThreadPage(
     postId,
     user ? { id: user.id, isModerator: hasRole(user, "moderator") } : null,
+    {
+      page: parseId(url.searchParams.get("page") ?? undefined) ?? 1,
+      at: parseId(url.searchParams.get("at") ?? undefined) ?? replyToId ?? null,
+    },
   );
   invariantResponse(thread, "There is no such post. It may have been removed.", { status: 404 });
   const { post, booklists } = thread;
@@ -118,14 +127,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     commentIds: visible.filter((comment) => comment.viewerHelpful).map((comment) => comment.id),
   };
   const watching = thread.watching;
-  const accepted =
-    post.kind === "question" && post.acceptedCommentId !== null
-      ? visible.find(
-          (comment) =>
-            comment.id === post.acceptedCommentId && comment.status === "approved" && !comment.deletedAt,
-        )
-      : undefined;
-  const replyToId = parseId(new URL(request.url).searchParams.get("replyTo") ?? undefined);
+  // Comments on other pages are reached through the page that holds them.
+  const onThisPage = new Set(visible.map((comment) => comment.id));
+  const commentHref = (commentId: number) =>
+    onThisPage.has(commentId) ? `#comment-${commentId}` : commentPath(post, commentId);
+  const accepted = thread.acceptedComment;
   const replyTo = visible.find(
     (comment) => comment.id === replyToId && comment.status === "approved" && !comment.deletedAt,
   );
@@ -137,15 +143,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     viewer: user ? { id: user.id, role: user.role } : null,
     viewerVotes,
     watching,
-    acceptedAnswer: accepted
-      ? {
-          id: accepted.id,
-          authorUsername: accepted.authorUsername,
-          authorDisplayName: accepted.authorDisplayName,
-          bodyHtml: accepted.bodyHtml,
-        }
-      : null,
-    answerSummary: thread.answerSummary,
+    acceptedAnswer: accepted ? { ...accepted, href: commentHref(accepted.id) } : null,
+    answerSummary: thread.answerSummary && {
+      ...thread.answerSummary,
+      credits: thread.answerSummary.credits.map((credit) => ({
+        ...credit,
+        href: commentHref(credit.commentId),
+      })),
+    },
+    pages: { ...thread.page, threadPath: threadPath(post) },
     booklist: booklists.post,
     // Only the lists of the comments this viewer sees, and none of a deleted one.
     commentBooklists: Object.fromEntries(
@@ -156,7 +162,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ),
     story: thread.story,
     submissionKey: randomToken(),
-    flagged: new URL(request.url).searchParams.get("flagged") === "1",
+    flagged: url.searchParams.get("flagged") === "1",
     now: new Date(),
   };
 }
@@ -297,8 +303,7 @@ async function helpfulAction(user: SessionUser, postIdParameter: string | undefi
       status: 404,
     });
   }
-  const anchor = kind === "post" ? "post-title" : `comment-${id}`;
-  return redirect(`/posts/${post.id}/${post.slug}#${anchor}`);
+  return redirect(kind === "post" ? `${threadPath(post)}#post-title` : commentPath(post, id));
 }
 
 async function acceptAction(
@@ -322,7 +327,7 @@ async function acceptAction(
     const refusal = acceptRefusals[result.reason];
     invariantResponse(false, refusal.message, { status: refusal.status });
   }
-  return redirect(`/posts/${post.id}/${post.slug}${commentId ? `#comment-${commentId}` : ""}`);
+  return redirect(commentId ? commentPath(post, commentId) : threadPath(post));
 }
 
 async function watchAction(
@@ -405,7 +410,7 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
       { status: refusal.status },
     );
   }
-  return redirect(`/posts/${post.id}/${post.slug}#comment-${result.comment.id}`);
+  return redirect(commentPath(post, result.comment.id));
 }
 
 // Single fetch skips revalidating after a 4xx answer; after a 409 someone else
@@ -425,6 +430,7 @@ export default function Thread() {
     watching,
     acceptedAnswer,
     answerSummary,
+    pages,
     story,
     booklist,
     commentBooklists,
@@ -468,7 +474,7 @@ export default function Thread() {
   const mainParentId = inlineReplyTo === null && actionData ? failedParentId : (replyTo?.id ?? null);
   const mainParent =
     mainParentId !== null ? { id: mainParentId, name: replyTargets[mainParentId] ?? "a comment" } : null;
-  const threadPath = `/posts/${post.id}/${post.slug}`;
+  const threadHref = pages.threadPath;
 
   return (
     <article className="thread" aria-labelledby="post-title">
@@ -604,7 +610,7 @@ export default function Thread() {
               {answerSummary.credits.map((credit, index) => (
                 <span key={credit.commentId}>
                   {index > 0 ? ", " : null}
-                  <a href={`#comment-${credit.commentId}`}>Reply by {credit.authorDisplayName}</a>
+                  <a href={credit.href}>Reply by {credit.authorDisplayName}</a>
                 </span>
               ))}
             </p>
@@ -626,7 +632,7 @@ export default function Thread() {
           <p className="comment__meta">
             <Link to={`/u/${acceptedAnswer.authorUsername}`}>{acceptedAnswer.authorDisplayName}</Link>
             {" · "}
-            <a href={`#comment-${acceptedAnswer.id}`}>Go to the reply</a>
+            <a href={acceptedAnswer.href}>Go to the reply</a>
           </p>
           {/* Stored HTML from renderMarkdown, sanitized when it was saved. */}
           <div className="prose" dangerouslySetInnerHTML={{ __html: acceptedAnswer.bodyHtml }} />
@@ -637,6 +643,11 @@ export default function Thread() {
         <h2 id="replies-heading">
           {post.commentCount} {post.commentCount === 1 ? "reply" : "replies"}
         </h2>
+        {pages.count > 1 ? (
+          <p className="comment__meta">
+            Page {pages.number} of {pages.count}, 20 conversations a page, oldest first.
+          </p>
+        ) : null}
         {comments.length > 0 ? (
           <CommentTree
             nodes={comments}
@@ -666,6 +677,7 @@ export default function Thread() {
         ) : (
           <p className="empty">No replies yet.</p>
         )}
+        <ReplyPager {...pages} />
       </section>
 
       <section id="reply" className="reply-box" aria-labelledby="reply-heading" tabIndex={-1}>
@@ -692,7 +704,9 @@ export default function Thread() {
             idPrefix="reply"
             submissionKey={submissionKey}
             parent={mainParent}
-            cancelHref={mainParent ? threadPath : undefined}
+            cancelHref={
+              mainParent ? `${threadHref}${pages.number > 1 ? `?page=${pages.number}` : ""}` : undefined
+            }
             {...formStateFor(mainParentId)}
           />
         ) : (
@@ -707,6 +721,35 @@ export default function Thread() {
         )}
       </section>
     </article>
+  );
+}
+
+/** Earlier and later pages of a long thread's conversations. */
+function ReplyPager({
+  number,
+  count,
+  threadPath: path,
+}: {
+  number: number;
+  count: number;
+  threadPath: string;
+}) {
+  if (count <= 1) return null;
+  const pageHref = (page: number) => `${path}${page > 1 ? `?page=${page}` : ""}#replies-heading`;
+  return (
+    <nav aria-label="Reply pages" className="pager">
+      {number > 1 ? (
+        <AppLink to={pageHref(number - 1)} rel="prev">
+          Earlier replies
+        </AppLink>
+      ) : null}
+      {number > 1 && number < count ? " · " : null}
+      {number < count ? (
+        <AppLink to={pageHref(number + 1)} rel="next">
+          Later replies
+        </AppLink>
+      ) : null}
+    </nav>
   );
 }
 

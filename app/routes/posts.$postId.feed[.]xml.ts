@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { atomResponse, commentEntry, postEntry, renderAtom, threadPath } from "~/lib/atom.server";
+import { atomResponse, commentEntry, postEntry, renderAtom } from "~/lib/atom.server";
+import { threadPath } from "~/lib/thread-links";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { getThreadFeed } from "~/models/feeds.server";
 

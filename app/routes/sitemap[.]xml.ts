@@ -1,4 +1,5 @@
-import { absoluteUrl, threadPath } from "~/lib/atom.server";
+import { absoluteUrl } from "~/lib/atom.server";
+import { threadPath } from "~/lib/thread-links";
 import { listSitemapEntries } from "~/models/sitemap.server";
 
 type SitemapUrl = { path: string; lastModifiedAt?: Date };

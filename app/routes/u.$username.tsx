@@ -10,6 +10,7 @@ import { formatAbsolute } from "~/lib/time";
 import { listApprovedCommentsByAuthor } from "~/models/comments.server";
 import { listPublishedPostsByAuthor } from "~/models/posts.server";
 import { getPublicProfile } from "~/models/users.server";
+import { commentPath } from "~/lib/thread-links";
 
 export function meta({ data, matches }: Parameters<MetaFunction<typeof loader>>[0]) {
   if (!data) return privatePageMeta("Not found");
@@ -94,7 +95,7 @@ export default function Profile() {
               <li key={comment.id} className="profile__comment">
                 <p>
                   On{" "}
-                  <Link to={`/posts/${comment.postId}/${comment.postSlug}#comment-${comment.id}`}>
+                  <Link to={commentPath({ id: comment.postId, slug: comment.postSlug }, comment.id)}>
                     {comment.postTitle}
                   </Link>{" "}
                   · <RelativeTime date={comment.createdAt} now={now} />

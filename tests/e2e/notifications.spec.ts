@@ -82,13 +82,13 @@ test("a reply shows in the header's count and on /notifications, whose link lead
   await expect(item).toHaveCount(1);
   await expect(item).toContainText("New");
   const link = item.getByRole("link", { name: `Dev Patel replied to your comment in “${title}”.` });
-  await expect(link).toHaveAttribute("href", `${threadPath}#comment-${replyId}`);
+  await expect(link).toHaveAttribute("href", `${threadPath}?at=${replyId}#comment-${replyId}`);
   // Seen on opening: the header's count is gone on this very page.
   await expect(notificationsLink(page)).toHaveAccessibleName("Notifications");
   await expectAccessible(page);
 
   await link.click();
-  await expect(page).toHaveURL(new RegExp(`${threadPath}#comment-${replyId}$`));
+  await expect(page).toHaveURL(new RegExp(`${threadPath}\\?at=${replyId}#comment-${replyId}$`));
   await expect(commentArticle(page, replyId)).toBeInViewport();
   await expect(notificationsLink(page)).toHaveAccessibleName("Notifications");
 

@@ -185,7 +185,7 @@ test.describe("writing with JavaScript", () => {
     await editBox.fill(editedText);
     await page.getByRole("button", { name: "Save changes" }).click();
 
-    await expect(page).toHaveURL(new RegExp(`${threadPath}#comment-${editedId}$`));
+    await expect(page).toHaveURL(new RegExp(`${threadPath}\\?at=${editedId}#comment-${editedId}$`));
     const edited = commentArticle(page, editedId);
     await expect(edited).toContainText(editedText);
     await expect(edited).not.toContainText(originalText);
@@ -439,7 +439,7 @@ test.describe("writing without JavaScript", () => {
     await expect(inlineReplyForm(page, firstId)).toHaveCount(0);
 
     const replyId = await postComment(page, box, hannah, "We printed it on the back of the bookmarks.");
-    await expect(page).toHaveURL(new RegExp(`${threadPath}#comment-${replyId}$`));
+    await expect(page).toHaveURL(new RegExp(`${threadPath}\\?at=${replyId}#comment-${replyId}$`));
     await expect(box).not.toContainText("Replying to");
     await expect(nestedReplies(page, firstId)).toHaveAttribute("id", `comment-${replyId}`);
 

@@ -200,7 +200,7 @@ describe("/posts/:postId/feed.xml", () => {
       `${PUBLIC_URL}/posts/${post.id}`,
     ]);
     expect(feed.entries[1]).toMatchObject({
-      link: `${PUBLIC_URL}/posts/${post.id}/${post.slug}#comment-${approved.id}`,
+      link: `${PUBLIC_URL}/posts/${post.id}/${post.slug}?at=${approved.id}#comment-${approved.id}`,
       content: "<p>Ask the <strong>literacy coach</strong>.</p>",
       summary: "Ask the literacy coach.",
       title: "Dev Patel replied to “How do I reach a school?”",

@@ -164,7 +164,7 @@ describe("flagging a comment", () => {
     });
     expect(answer.status).toBe(302);
     expect(answer.location).toMatch(
-      new RegExp(`^/posts/${postId}/[a-z0-9-]+\\?flagged=1#comment-${commentId}$`),
+      new RegExp(`^/posts/${postId}/[a-z0-9-]+\\?flagged=1&at=${commentId}#comment-${commentId}$`),
     );
     const stored = await flagsOn(commentId);
     expect(stored).toMatchObject([

@@ -112,8 +112,8 @@ describe("/notifications", () => {
     expect(isFirstPage).toBe(true);
     expect(nextCursor).toBeNull();
     expect(items.map((item) => [item.kind, item.href, item.read])).toEqual([
-      ["mention", `/posts/${post.id}/${post.slug}#comment-${second}`, false],
-      ["reply", `/posts/${post.id}/${post.slug}#comment-${first}`, false],
+      ["mention", `/posts/${post.id}/${post.slug}?at=${second}#comment-${second}`, false],
+      ["reply", `/posts/${post.id}/${post.slug}?at=${first}#comment-${first}`, false],
     ]);
     expect(items[0]!.message).toContain(mentioner.user.displayName);
     expect(items[1]!.message).toContain(replier.user.displayName);

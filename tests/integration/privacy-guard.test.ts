@@ -181,7 +181,7 @@ describe("the privacy guard on comments", () => {
       status: "pending",
       heldReason: `Privacy check: a child's name? “${PASSAGE}”`,
     });
-    expect(answer.location).toBe(`${host.path}#comment-${comment!.id}`);
+    expect(answer.location).toBe(`${host.path}?at=${comment!.id}#comment-${comment!.id}`);
     const held = (await queueItems()).find((item) => item.kind === "comment" && item.id === comment!.id);
     expect(held?.heldReason).toBe(`Privacy check: a child's name? “${PASSAGE}”`);
   });

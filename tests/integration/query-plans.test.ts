@@ -56,7 +56,7 @@ type Explained = { statement: string; plan: PlanNode };
 
 /** A read that lists rows in an order: what a page shows as a list (counts and lookups are not). */
 const isListQuery = (statement: string) =>
-  /^\s*\(?\s*select\b/i.test(statement) && /\border by\b/i.test(statement);
+  /^\s*\(?\s*(?:select|with)\b/i.test(statement) && /\border by\b/i.test(statement);
 
 /** The statement as sent, its placeholders ($1, $2, …) bound to the values sent with it. */
 function boundStatement(statement: string, parameters: unknown[]): SQL {
@@ -325,8 +325,9 @@ describe(`a forum of ${FORUM.posts} posts and ${FORUM.comments} replies, where n
     expect(tablesReadInIndexOrder(explained)).toEqual(expect.arrayContaining(["comments", "posts"]));
   });
 
-  // A thread page shows every reply, so it may read and order as many rows as
-  // the thread has; what it must not do is read the forum's replies to find them.
+  // A thread page numbers the thread's conversations to find its page, so it may
+  // read as many rows as the thread has; what it must not do is read the forum's
+  // replies to find them.
   it("finds a long thread's replies through the thread's index, never by reading every reply on the forum", async () => {
     const path = `/posts/${bigThread.id}`;
     const { result, explained } = await expectIndexServed(

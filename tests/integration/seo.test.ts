@@ -12,7 +12,7 @@ import { loader as sitemap } from "~/routes/sitemap[.]xml";
 import * as tag from "~/routes/tags.$tag";
 import * as tagIndex from "~/routes/tags._index";
 import * as profile from "~/routes/u.$username";
-import { createMember, createPost, TEST_PASSWORD } from "../support/factories";
+import { createComment, createMember, createPost, TEST_PASSWORD } from "../support/factories";
 import { logIn } from "../support/accounts";
 import { callLoader } from "../support/requests";
 import { usePublicUrl } from "../support/public-url";
@@ -85,6 +85,23 @@ describe("a thread's meta tags", () => {
     expect(head.content("og:site_name")).toBe("Crosswalk");
     expect(head.content("twitter:card")).toBe("summary");
     expect(head.content("robots")).toBeUndefined();
+  });
+
+  it("give each page of a long thread its own canonical URL, the first page none of its own", async () => {
+    const author = await createMember();
+    const post = await createPost(author, { title: "Twenty-one ways in" });
+    let last: Awaited<ReturnType<typeof createComment>> | undefined;
+    const start = Date.now() - 60 * 60_000;
+    for (let index = 0; index < 21; index++) {
+      last = await createComment(post, author, { createdAt: new Date(start + index * 60_000) });
+    }
+    const url = `${PUBLIC_URL}/posts/${post.id}/${post.slug}`;
+    const params = { postId: String(post.id), slug: post.slug };
+    const at = (query: string) =>
+      headOf(thread, "routes/posts.$postId.($slug)", `/posts/${post.id}/${post.slug}${query}`, params);
+    expect((await at("?page=1")).canonical).toBe(url);
+    expect((await at("?page=2")).canonical).toBe(`${url}?page=2`);
+    expect((await at(`?at=${last!.id}`)).canonical).toBe(`${url}?page=2`);
   });
 
   it("describe the post with the start of its body as plain text", async () => {

@@ -212,7 +212,7 @@ describe("comments and replies", () => {
     let parentId = commentIdFrom(first.location);
     for (let depth = 2; depth <= 8; depth++) {
       const reply = await comment(cookie, postId, `Reply at depth ${depth}`, { parentId: String(parentId) });
-      expect(reply.location).toMatch(new RegExp(`^/posts/${postId}/[a-z0-9-]+#comment-\\d+$`));
+      expect(reply.location).toMatch(new RegExp(`^/posts/${postId}/[a-z0-9-]+\\?at=(\\d+)#comment-\\1$`));
       parentId = commentIdFrom(reply.location);
     }
     const [deepest] = await getDb().select().from(comments).where(eq(comments.id, parentId));

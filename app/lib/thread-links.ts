@@ -1,0 +1,22 @@
+/**
+ * Addresses of threads and comments. A long thread is paged by conversation
+ * (app/models/thread-page.server.ts), so a link to a comment names it in the
+ * query (`?at=`), which opens the page that holds it, as well as in the
+ * fragment, which scrolls to it there.
+ */
+
+type ThreadRef = { id: number; slug?: string | null };
+
+/** The thread's address; the slug is only for people reading it, and may be left out. */
+export const threadPath = (post: ThreadRef) =>
+  post.slug ? `/posts/${post.id}/${post.slug}` : `/posts/${post.id}`;
+
+/** `thread` is a thread or its path; `extra` adds query parameters, such as a notice to show on arrival. */
+export function commentPath(
+  thread: ThreadRef | string,
+  commentId: number,
+  extra: Record<string, string> = {},
+) {
+  const query = new URLSearchParams({ ...extra, at: String(commentId) });
+  return `${typeof thread === "string" ? thread : threadPath(thread)}?${query}#comment-${commentId}`;
+}
