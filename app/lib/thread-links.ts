@@ -20,3 +20,21 @@ export function commentPath(
   const query = new URLSearchParams({ ...extra, at: String(commentId) });
   return `${typeof thread === "string" ? thread : threadPath(thread)}?${query}#comment-${commentId}`;
 }
+
+/**
+ * The query that reopens the page of the thread a form was sent from (forms
+ * post to the page's own address): `?at=…` or `?page=…`, or nothing for the
+ * first page, so an action's redirect does not drop the reader on page 1.
+ */
+export function samePageQuery(requestUrl: string) {
+  const params = new URL(requestUrl).searchParams;
+  for (const [name, keptAs] of [
+    ["at", "at"],
+    ["replyTo", "at"],
+    ["page", "page"],
+  ] as const) {
+    const value = params.get(name);
+    if (value && /^[1-9]\d{0,9}$/.test(value)) return `?${keptAs}=${value}`;
+  }
+  return "";
+}

@@ -47,6 +47,8 @@ export type SearchResult = {
   authorLibraryType: LibraryType;
   /** Where the excerpt comes from: the post's own body or its best-matching approved reply. */
   excerptSource: "post" | "comment";
+  /** The reply the excerpt comes from, which the result links to; null for the post's own body. */
+  excerptCommentId: number | null;
   /**
    * HTML: the source markdown escaped (& < >) before ts_headline wrapped the
    * matches in <mark>, so <mark> and </mark> are the only tags in it.
@@ -67,6 +69,7 @@ type Row = {
   author_library_type: LibraryType;
   rank_key: string;
   excerpt_source: "post" | "comment";
+  excerpt_comment_id: number | null;
   excerpt_html: string;
 };
 
@@ -171,6 +174,7 @@ export async function searchThreads({
       page.rank::text as rank_key,
       case when body_match.matched or best_comment.body_md is null then 'post' else 'comment' end
         as excerpt_source,
+      case when not body_match.matched then best_comment.id end as excerpt_comment_id,
       case
         when body_match.matched or best_comment.body_md is null
           then ts_headline('english', ${escapedHtml("p.body_md")}, sq.q, ${HEADLINE_OPTIONS})
@@ -183,7 +187,7 @@ export async function searchThreads({
     -- Whether the body itself matched, read from the stored vector's B-weighted lexemes.
     cross join lateral (select ts_filter(p.search_vector, '{b}') @@ sq.q as matched) body_match
     left join lateral (
-      select c.body_md from comments c
+      select c.id, c.body_md from comments c
       where c.post_id = p.id and c.status = 'approved' and c.deleted_at is null
         and c.search_vector @@ sq.q
       order by ts_rank(c.search_vector, sq.q) desc, c.id
@@ -207,6 +211,7 @@ export async function searchThreads({
       authorDisplayName: row.author_display_name,
       authorLibraryType: row.author_library_type,
       excerptSource: row.excerpt_source,
+      excerptCommentId: row.excerpt_comment_id,
       excerptHtml: row.excerpt_html,
     })),
     nextCursor: rows.length > limit && last ? { rank: last.rank_key, id: last.id } : null,

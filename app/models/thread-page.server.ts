@@ -174,8 +174,8 @@ function viewerColumns(viewer: ThreadViewer): SQL {
 
 /**
  * The page's conversations. A conversation starts at a top-level reply the
- * viewer sees, or at one they do not see (removed, held) that still has replies
- * under it: those replies show at the top of the page, as the tree shows a reply
+ * viewer sees, or at one they do not see (removed, held, deleted) that still has
+ * replies under it: those replies show at the top of the page, as the tree shows a reply
  * whose parent is gone. `asked` climbs from the comment asked for (?at=) to its
  * top-level reply; `shown` walks down from the page's conversations. Every step
  * names the post, so a plan that joins by hash reads the thread's replies
@@ -187,7 +187,7 @@ const conversationPages = (postId: number, viewer: ThreadViewer, request: Thread
     select c.id, row_number() over (order by c.created_at, c.id) as position
     from comments c
     where c.post_id = ${postId} and c.parent_id is null
-      and (${visibleComments(viewer)}
+      and ((${visibleComments(viewer)} and c.deleted_at is null)
            or exists (select 1 from comments k where k.parent_id = c.id and k.post_id = ${postId}))
   ),
   asked (id, parent_id) as (
@@ -284,7 +284,7 @@ const storyJson = sql`
     left join posts f on f.id = d.tried_from_post_id and f.status = 'published' and f.kind = 'story'
   ) end`;
 
-// The post's list and every comment's; which comments' lists to show is the caller's choice.
+// The post's list and those of the page's comments; which comments' lists to show is the caller's choice.
 const booklistsJson = sql`(
   select json_agg(json_build_object(
     'commentId', b.comment_id, 'title', b.title, 'author', b.author, 'isbn', b.isbn,
@@ -293,7 +293,7 @@ const booklistsJson = sql`(
   from (
     select * from booklist_items where post_id = p.id
     union all
-    select bc.* from comments c join booklist_items bc on bc.comment_id = c.id where c.post_id = p.id
+    select bc.* from shown s join booklist_items bc on bc.comment_id = s.id
   ) b
 )`;
 

@@ -69,7 +69,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = formData.get("intent");
   if (intent === "delete") {
     await deleteComment(comment.id, user.id);
-    return redirect(`${threadPath}#replies-heading`);
+    // The page its conversation was on, which shows the placeholder if replies hold it there.
+    return redirect(`${threadPath}?at=${comment.id}#replies-heading`);
   }
   const submitted = formValues(formData);
   const values = { body: submitted.body ?? "", ...bookFormValues(readBookFormRows(submitted)) };

@@ -38,7 +38,7 @@ import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { can, canAcceptAnswer, hasRole } from "~/lib/permissions";
-import { commentPath, threadPath } from "~/lib/thread-links";
+import { commentPath, samePageQuery, threadPath } from "~/lib/thread-links";
 import { postKindLabels } from "~/lib/post-kinds";
 import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
@@ -52,7 +52,7 @@ import { originFrom, pageMeta, plainTextFromHtml, privatePageMeta } from "~/lib/
 import { commentSchema, formValues, parseForm, type FieldErrors } from "~/lib/validation";
 import { setWatching } from "~/models/notifications.server";
 import { getVisiblePost, MAX_PINNED_POSTS } from "~/models/posts.server";
-import { loadThreadPage } from "~/models/thread-page.server";
+import { CONVERSATIONS_PER_PAGE, loadThreadPage } from "~/models/thread-page.server";
 import { setAcceptedAnswer, toggleHelpful, type SetAcceptedAnswerResult } from "~/models/reactions.server";
 import type { SessionUser } from "~/models/sessions.server";
 import {
@@ -151,7 +151,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         href: commentHref(credit.commentId),
       })),
     },
-    pages: { ...thread.page, threadPath: threadPath(post) },
+    pages: { ...thread.page, perPage: CONVERSATIONS_PER_PAGE, threadPath: threadPath(post) },
     booklist: booklists.post,
     // Only the lists of the comments this viewer sees, and none of a deleted one.
     commentBooklists: Object.fromEntries(
@@ -244,13 +244,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (isBooklistIntent(formData.get("intent"))) return commentAction(user, params.postId, formData);
   const intent = intentField.safeParse(formData.get("intent") ?? undefined);
   invariantResponse(intent.success, "Unknown action.");
+  // Actions on the post itself land back on the page of the thread they came from.
+  const samePage = samePageQuery(request.url);
   if (intent.data === "comment") return commentAction(user, params.postId, formData);
-  if (intent.data === "helpful") return helpfulAction(user, params.postId, formData);
+  if (intent.data === "helpful") return helpfulAction(user, params.postId, formData, samePage);
   if (intent.data === "accept" || intent.data === "unaccept") {
-    return acceptAction(user, params.postId, intent.data, formData);
+    return acceptAction(user, params.postId, intent.data, formData, samePage);
   }
   if (intent.data === "watch" || intent.data === "unwatch") {
-    return watchAction(user, params.postId, intent.data);
+    return watchAction(user, params.postId, intent.data, samePage);
   }
 
   invariantResponse(hasRole(user, "moderator"), "Only moderators may do that.", { status: 403 });
@@ -281,10 +283,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
   }
   // A hidden post stays readable by moderators, so every action lands back on the thread.
-  return redirect(`/posts/${post.id}/${post.slug}`);
+  return redirect(`${threadPath(post)}${samePage}`);
 }
 
-async function helpfulAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
+async function helpfulAction(
+  user: SessionUser,
+  postIdParameter: string | undefined,
+  formData: FormData,
+  samePage: string,
+) {
   const post = await loadPost(postIdParameter, user);
   const parsed = helpfulSchema.safeParse(Object.fromEntries(formData));
   invariantResponse(parsed.success, "Say what to mark as helpful.");
@@ -303,7 +310,7 @@ async function helpfulAction(user: SessionUser, postIdParameter: string | undefi
       status: 404,
     });
   }
-  return redirect(kind === "post" ? `${threadPath(post)}#post-title` : commentPath(post, id));
+  return redirect(kind === "post" ? `${threadPath(post)}${samePage}#post-title` : commentPath(post, id));
 }
 
 async function acceptAction(
@@ -311,6 +318,7 @@ async function acceptAction(
   postIdParameter: string | undefined,
   intent: "accept" | "unaccept",
   formData: FormData,
+  samePage: string,
 ) {
   const post = await loadPost(postIdParameter, user);
   const parsed = (intent === "accept" ? acceptSchema : unacceptSchema).safeParse(
@@ -327,19 +335,20 @@ async function acceptAction(
     const refusal = acceptRefusals[result.reason];
     invariantResponse(false, refusal.message, { status: refusal.status });
   }
-  return redirect(commentId ? commentPath(post, commentId) : threadPath(post));
+  return redirect(commentId ? commentPath(post, commentId) : `${threadPath(post)}${samePage}`);
 }
 
 async function watchAction(
   user: SessionUser,
   postIdParameter: string | undefined,
   intent: "watch" | "unwatch",
+  samePage: string,
 ) {
   const post = await loadPost(postIdParameter, user);
   const changed = await setWatching(user.id, post.id, intent === "watch");
   invariantResponse(changed, "Only a published thread can be watched.", { status: 404 });
   // Without JavaScript the browser lands back on the control it used.
-  return redirect(`/posts/${post.id}/${post.slug}#watch`);
+  return redirect(`${threadPath(post)}${samePage}#watch`);
 }
 
 async function commentAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
@@ -645,7 +654,7 @@ export default function Thread() {
         </h2>
         {pages.count > 1 ? (
           <p className="comment__meta">
-            Page {pages.number} of {pages.count}, 20 conversations a page, oldest first.
+            Page {pages.number} of {pages.count}, {pages.perPage} conversations a page, oldest first.
           </p>
         ) : null}
         {comments.length > 0 ? (

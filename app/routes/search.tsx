@@ -6,6 +6,7 @@ import type { LibraryType } from "~/db/schema";
 import { invariantResponse } from "~/lib/http.server";
 import { libraryTypeLabels, libraryTypes } from "~/lib/library-types";
 import { isPostKind, postKindLabels, postKinds } from "~/lib/post-kinds";
+import { commentPath } from "~/lib/thread-links";
 import { privatePageMeta } from "~/lib/seo";
 import { decodeSearchCursor, encodeSearchCursor, searchThreads } from "~/models/search.server";
 
@@ -137,8 +138,10 @@ export default function Search() {
                   <Link to={`/posts/${result.id}/${result.slug}`}>{result.title}</Link>
                 </h2>
                 <p className="post-summary__excerpt search-result__excerpt">
-                  {result.excerptSource === "comment" ? (
-                    <span className="search-result__source">In a reply: </span>
+                  {result.excerptSource === "comment" && result.excerptCommentId !== null ? (
+                    <span className="search-result__source">
+                      <Link to={commentPath(result, result.excerptCommentId)}>In a reply</Link>:{" "}
+                    </span>
                   ) : null}
                   {/*
                     Safe only because the server escaped the markdown (& < >) before

@@ -217,7 +217,7 @@ test.describe("writing with JavaScript", () => {
     await expect(page).toHaveURL(new RegExp(`/comments/${doomedId}/edit$`));
     await page.getByRole("button", { name: "Delete comment" }).click();
 
-    await expect(page).toHaveURL(new RegExp(`${threadPath}#replies-heading$`));
+    await expect(page).toHaveURL(new RegExp(`${threadPath}\\?at=${doomedId}#replies-heading$`));
     const placeholder = commentArticle(page, doomedId);
     await expect(placeholder).toHaveAccessibleName("Deleted reply");
     await expect(placeholder).toHaveText("[deleted]");

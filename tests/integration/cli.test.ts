@@ -77,7 +77,11 @@ async function withToolDatabase<T>(dataDir: string, work: (db: PGlite) => Promis
   }
 }
 
-describe("npm run forum", () => {
+// Each test runs the tool as a child process, and each run starts an embedded
+// PostgreSQL (4 to 10 s): the export and import test alone makes six runs, about
+// 35 s on an idle machine and over 60 s on a busy one. The ceiling is for a hung
+// run, not a measure of speed.
+describe("npm run forum", { timeout: 180_000 }, () => {
   let dataDir: string;
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "crosswalk-cli-"));

@@ -42,7 +42,7 @@ describe("search", () => {
   it("ranks a post's own match above the same match in a reply, and finds threads through replies", async () => {
     const author = await createMember();
     const viaReply = await createPost(author, { title: "Open question", body: "Anything welcome." });
-    await createComment(viaReply, author, { body: "We ran a marbleweed workshop." });
+    const matchingReply = await createComment(viaReply, author, { body: "We ran a marbleweed workshop." });
     const viaPost = await createPost(author, {
       title: "Workshops",
       body: "A marbleweed workshop for teens.",
@@ -51,6 +51,9 @@ describe("search", () => {
     expect(idsOf(page)).toEqual([viaPost.id, viaReply.id]);
     const reply = page.results[1]!;
     expect(reply.excerptSource).toBe("comment");
+    // The result links to that reply, on whichever page of the thread it is.
+    expect(reply.excerptCommentId).toBe(matchingReply.id);
+    expect(page.results[0]!.excerptCommentId).toBeNull();
     expect(reply.excerptHtml).toContain("<mark>marbleweed</mark>");
   });
 

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { posts, type Comment, type Post } from "~/db/schema";
+import { comments, posts, type Comment, type Post } from "~/db/schema";
 import type { CommentNode } from "~/lib/comment-tree";
 import { countQueries, getDb } from "~/lib/db.server";
 import type { ThreadComment } from "~/models/thread-page.server";
-import { loader } from "~/routes/posts.$postId.($slug)";
+import { action as threadAction, loader } from "~/routes/posts.$postId.($slug)";
 import { createComment, createMember, createPost } from "../support/factories";
 import { joinedAccount, replyTo } from "../support/member-actions";
-import { callLoader } from "../support/requests";
+import { callLoader, submitForm } from "../support/requests";
 
 const openThread = (post: Post, query = "") =>
   callLoader(loader, `/posts/${post.id}/${post.slug}${query}`, { postId: String(post.id), slug: post.slug });
@@ -136,6 +136,33 @@ describe("a long thread's pages", () => {
     const after = await openThread(post, `?at=${commentId}`);
     expect(after.pages).toMatchObject({ number: 2, count: 2 });
     expect(topLevelIds(after.comments)).toContain(commentId);
+  });
+
+  it("gives no page slot to a deleted top-level reply with nothing under it", async () => {
+    const { post, conversations } = await longThread(20);
+    const lone = await createComment(post, await createMember());
+    await getDb().update(comments).set({ deletedAt: new Date() }).where(eq(comments.id, lone.id));
+    const thread = await openThread(post);
+    expect(thread.pages).toMatchObject({ number: 1, count: 1 });
+    expect(topLevelIds(thread.comments)).toEqual(tops(conversations));
+  });
+
+  it("sends a member who watches, marks the post Helpful or moderates back to the page they were on", async () => {
+    const { post } = await longThread(45);
+    const moderator = await joinedAccount("moderator");
+    const path = `/posts/${post.id}/${post.slug}`;
+    const send = (query: string, fields: Record<string, string>) =>
+      submitForm(threadAction, `${path}${query}`, fields, {
+        cookie: moderator.cookie,
+        params: { postId: String(post.id), slug: post.slug },
+      });
+    expect((await send("?page=2", { intent: "watch" })).location).toBe(`${path}?page=2#watch`);
+    const anchor = (await openThread(post, "?page=3")).comments[0]!.comment.id;
+    expect(
+      (await send(`?at=${anchor}`, { intent: "helpful", kind: "post", id: String(post.id) })).location,
+    ).toBe(`${path}?at=${anchor}#post-title`);
+    expect((await send("?page=3", { intent: "lock", reason: "" })).location).toBe(`${path}?page=3`);
+    expect((await send("", { intent: "unlock", reason: "" })).location).toBe(path);
   });
 
   it("reads any page of a visitor's thread in one statement", async () => {
