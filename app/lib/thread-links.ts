@@ -11,6 +11,10 @@ type ThreadRef = { id: number; slug?: string | null };
 export const threadPath = (post: ThreadRef) =>
   post.slug ? `/posts/${post.id}/${post.slug}` : `/posts/${post.id}`;
 
+/** Page `page` of a thread's conversations; the first page is the thread's own address. */
+export const threadPagePath = (thread: ThreadRef | string, page: number) =>
+  `${typeof thread === "string" ? thread : threadPath(thread)}${page > 1 ? `?page=${page}` : ""}`;
+
 /** `thread` is a thread or its path; `extra` adds query parameters, such as a notice to show on arrival. */
 export function commentPath(
   thread: ThreadRef | string,

@@ -38,7 +38,7 @@ import { buildCommentTree, withoutDeletedLeaves } from "~/lib/comment-tree";
 import { invariantResponse, parseId } from "~/lib/http.server";
 import { libraryTypeLabels } from "~/lib/library-types";
 import { can, canAcceptAnswer, hasRole } from "~/lib/permissions";
-import { commentPath, samePageQuery, threadPath } from "~/lib/thread-links";
+import { commentPath, samePageQuery, threadPagePath, threadPath } from "~/lib/thread-links";
 import { postKindLabels } from "~/lib/post-kinds";
 import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
@@ -72,7 +72,7 @@ export function meta({ data, matches }: Parameters<MetaFunction<typeof loader>>[
           title: post.title,
           description: plainTextFromHtml(post.bodyHtml),
           // The current slug, whichever one the visitor came in with; each page of a long thread is its own.
-          path: `${threadPath(post)}${data.pages.number > 1 ? `?page=${data.pages.number}` : ""}`,
+          path: threadPagePath(post, data.pages.number),
           origin: originFrom(matches),
           type: "article",
         })
@@ -713,9 +713,7 @@ export default function Thread() {
             idPrefix="reply"
             submissionKey={submissionKey}
             parent={mainParent}
-            cancelHref={
-              mainParent ? `${threadHref}${pages.number > 1 ? `?page=${pages.number}` : ""}` : undefined
-            }
+            cancelHref={mainParent ? threadPagePath(threadHref, pages.number) : undefined}
             {...formStateFor(mainParentId)}
           />
         ) : (
@@ -744,7 +742,7 @@ function ReplyPager({
   threadPath: string;
 }) {
   if (count <= 1) return null;
-  const pageHref = (page: number) => `${path}${page > 1 ? `?page=${page}` : ""}#replies-heading`;
+  const pageHref = (page: number) => `${threadPagePath(path, page)}#replies-heading`;
   return (
     <nav aria-label="Reply pages" className="pager">
       {number > 1 ? (
