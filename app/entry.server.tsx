@@ -6,10 +6,11 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
 import { isDatabaseUnavailable, plainErrorPage } from "~/lib/database-unavailable";
 import { logger } from "~/lib/logger.server";
+import { matchesValidator, visitorPages, type VisitorPageTicket } from "~/lib/visitor-pages.server";
 
 // The Express server (server/index.ts) opens and closes the database through
 // the build, so the app and the server share one connection and one lock.
-export { startApp, stopApp } from "~/lib/lifecycle.server";
+export { startApp, startVisitorPageCache, stopApp } from "~/lib/lifecycle.server";
 export { pingDatabase } from "~/models/health.server";
 
 export const streamTimeout = 5_000;
@@ -41,7 +42,14 @@ export default function handleRequest(
         const body = Buffer.concat(chunks);
         responseHeaders.set("Content-Type", "text/html; charset=utf-8");
         resolve(
-          documentResponse(request, body, responseStatusCode, responseHeaders, isVisitorPage(remixContext)),
+          documentResponse(
+            request,
+            body,
+            responseStatusCode,
+            responseHeaders,
+            isVisitorPage(remixContext),
+            loadContext.visitorPageTicket,
+          ),
         );
         callback();
       },
@@ -77,7 +85,8 @@ function isVisitorPage(remixContext: EntryContext) {
 
 /**
  * A visitor's page may be kept by a proxy or a CDN, which must ask again each
- * time (the validator is the page's hash, so "unchanged" costs no bytes); a
+ * time (the validator is the page's hash, so "unchanged" costs no bytes), and
+ * by this process (visitor-pages.server.ts) until the forum changes; a
  * member's page is theirs alone and never stored by a shared cache.
  */
 function documentResponse(
@@ -86,11 +95,16 @@ function documentResponse(
   status: number,
   headers: Headers,
   visitorPage: boolean,
+  visitorPageTicket: VisitorPageTicket | undefined,
 ) {
   headers.append("Vary", "Cookie");
   const url = new URL(request.url);
   const shareable =
-    visitorPage && request.method === "GET" && status === 200 && !url.searchParams.has("token");
+    visitorPage &&
+    request.method === "GET" &&
+    status === 200 &&
+    !url.searchParams.has("token") &&
+    !headers.has("Set-Cookie");
   if (!shareable) {
     if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-cache");
     headers.set("Content-Length", String(body.length));
@@ -99,11 +113,14 @@ function documentResponse(
   const etag = `W/"${crypto.createHash("sha1").update(body).digest("base64url")}"`;
   headers.set("ETag", etag);
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "public, max-age=0, must-revalidate");
-  const known = request.headers.get("If-None-Match");
-  if (known && known.split(",").some((tag) => tag.trim() === etag)) {
+  headers.set("Content-Length", String(body.length));
+  // A route that asked for less (private, no-store) is not kept either.
+  if (visitorPageTicket && /\bpublic\b/.test(headers.get("Cache-Control") ?? ""))
+    visitorPages.keep(visitorPageTicket, { status, headers: [...headers], body, etag });
+  if (matchesValidator(request.headers.get("If-None-Match") ?? undefined, etag)) {
+    headers.delete("Content-Length");
     return new Response(null, { headers, status: 304 });
   }
-  headers.set("Content-Length", String(body.length));
   return new Response(body, { headers, status });
 }
 

@@ -16,10 +16,17 @@ import { withRequestWork } from "../app/lib/request-work.server";
 import { createAdmissionGate } from "./admission";
 import { plainErrorPage } from "../app/lib/database-unavailable";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
+import {
+  matchesValidator,
+  visitorPageKey,
+  visitorPages,
+  type VisitorPageTicket,
+} from "../app/lib/visitor-pages.server";
 
 /** What entry.server.tsx exports beside the renderer. */
 type AppEntry = {
   startApp(environment: Environment): Promise<StartSummary>;
+  startVisitorPageCache(environment: Environment): Promise<void>;
   stopApp(): Promise<void>;
 };
 
@@ -68,21 +75,64 @@ function refuseCrossSiteRequests(request: Request, response: Response, next: Nex
   response.status(403).type("text/plain").send(CROSS_SITE_MESSAGE);
 }
 
-/** Counts what the request costs and says so in a header, just before the headers go out. */
+/** Runs `work` just before the response's headers go out: after the request's work, before the client hears. */
+function beforeHeaders(response: Response, work: (response: Response) => void) {
+  const writeHead = response.writeHead;
+  response.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
+    if (!this.headersSent) work(this);
+    return writeHead.apply(this, args);
+  } as Response["writeHead"];
+}
+
+/** Counts what the request costs and says so in a header. */
 function reportRequestWork(_request: Request, response: Response, next: NextFunction) {
-  const { tally } = withRequestWork(() => {
-    const writeHead = response.writeHead;
-    response.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
-      if (!this.headersSent) {
-        this.setHeader(
-          "X-Request-Work",
-          `statements=${tally.statements}, writes=${tally.writes}, markdown=${tally.markdown}`,
-        );
-      }
-      return writeHead.apply(this, args);
-    } as Response["writeHead"];
+  // The tally is handed in: a kept page is answered before withRequestWork returns.
+  withRequestWork((tally) => {
+    beforeHeaders(response, () =>
+      response.setHeader(
+        "X-Request-Work",
+        `statements=${tally.statements}, writes=${tally.writes}, markdown=${tally.markdown}`,
+      ),
+    );
     next();
   });
+}
+
+/**
+ * Answers a visitor's GET with the page kept for its address, if there is
+ * one; otherwise hands the request on with a ticket to keep the page it gets
+ * (entry.server.tsx). Any other request may change what visitors see, so
+ * every kept page is forgotten before its answer leaves: whoever sent it sees
+ * the change on their next page. Changes made elsewhere (another process, the
+ * CLI) arrive as the database's notifications (lifecycle.server.ts).
+ */
+function serveVisitorPages(request: Request, response: Response, next: NextFunction) {
+  if (!visitorPages.enabled) return next();
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    beforeHeaders(response, () => visitorPages.invalidate());
+    return next();
+  }
+  const key = visitorPageKey({
+    method: request.method,
+    host: request.get("host"),
+    path: request.originalUrl,
+    cookie: request.get("cookie"),
+  });
+  if (key === undefined) return next();
+  const page = visitorPages.find(key);
+  if (!page) {
+    response.locals.visitorPageTicket = visitorPages.ticket(key);
+    response.setHeader("X-Visitor-Cache", "miss");
+    return next();
+  }
+  for (const [name, value] of page.headers) response.setHeader(name, value);
+  response.setHeader("X-Visitor-Cache", "hit");
+  if (matchesValidator(request.get("if-none-match"), page.etag)) {
+    response.removeHeader("Content-Length");
+    response.status(304).end();
+    return;
+  }
+  response.status(page.status).end(page.body);
 }
 
 const BUSY_PAGE = plainErrorPage(
@@ -146,6 +196,7 @@ function securityHeaders() {
 async function main() {
   const { build, entry, vite } = await loadBuild();
   const summary = await entry.startApp(environment);
+  await entry.startVisitorPageCache(environment);
 
   const app = express();
   app.disable("x-powered-by");
@@ -218,6 +269,8 @@ async function main() {
     },
     refuseBusy,
   );
+  // A kept page costs no database connection, so it does not wait at the gate.
+  app.use(serveVisitorPages);
   app.use((request, response, next) => {
     // A health check reports on the process and the database, not on the queue.
     if (request.path === "/healthz") return next();
@@ -232,6 +285,7 @@ async function main() {
       getLoadContext: (request, response) => ({
         cspNonce: response.locals.cspNonce as string,
         clientIp: request.ip ?? null,
+        visitorPageTicket: response.locals.visitorPageTicket as VisitorPageTicket | undefined,
       }),
     }),
   );

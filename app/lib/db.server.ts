@@ -20,11 +20,22 @@ export type DatabaseConfig =
   | { driver: "postgres"; url: string; poolSize?: number }
   | { driver: "pglite"; dataDir?: string; loadDataDir?: Blob };
 
+/**
+ * What a process listening to a channel hears: each notification, and whether
+ * it is listening at all. While it is not (the connection was lost, and with it
+ * any notification sent meanwhile) it must not trust what it heard before.
+ */
+export type DatabaseListener = {
+  notified(): void;
+  listening(yes: boolean): void;
+};
+
 type Connection = {
   driver: DatabaseConfig["driver"];
   db: Database;
   migrate(): Promise<void>;
   close(): Promise<void>;
+  listen(channel: string, listener: DatabaseListener): Promise<() => Promise<void>>;
   pglite?: PGlite;
 };
 
@@ -82,6 +93,53 @@ function openPostgres(url: string, poolSize = 10): Connection {
     async close() {
       await client.end({ timeout: 5 });
     },
+    listen: (channel, listener) => listenOnServer(url, channel, listener),
+  };
+}
+
+/**
+ * LISTEN on a connection of its own, made again whenever it is lost.
+ * (postgres.js's own listen() tries again once, and stays deaf if the server
+ * is still down.)
+ */
+async function listenOnServer(url: string, channel: string, listener: DatabaseListener) {
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  // onnotify is the option postgres.js's own listen() is built on; its types leave it out.
+  const notificationOption = {
+    onnotify: (name: string) => {
+      if (name === channel) listener.notified();
+    },
+  };
+  const connection = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    connect_timeout: 10,
+    onnotice: () => {},
+    onclose: () => {
+      listener.listening(false);
+      if (!stopped) subscribeLater();
+    },
+    ...(notificationOption as object),
+  });
+  const subscribe = async () => {
+    await connection.unsafe(`listen "${channel.replaceAll('"', '""')}"`);
+    listener.listening(true);
+  };
+  const subscribeLater = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      if (!stopped) subscribe().catch(subscribeLater);
+    }, 1_000);
+    retry.unref();
+  };
+  await subscribe();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    listener.listening(false);
+    await connection.end({ timeout: 1 });
   };
 }
 
@@ -97,6 +155,15 @@ function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined):
     },
     async close() {
       if (!client.closed) await client.close();
+    },
+    async listen(channel, listener) {
+      // One process holds the embedded database: its connection is never lost.
+      const stop = await client.listen(channel, () => listener.notified());
+      listener.listening(true);
+      return async () => {
+        listener.listening(false);
+        if (!client.closed) await stop();
+      };
     },
   };
 }
@@ -127,6 +194,11 @@ export function getDb(): Database {
 
 export function getDatabaseDriver() {
   return currentConnection().driver;
+}
+
+/** Tells `listener` of every notification on `channel`, and whether it is listening; answers how to stop. */
+export async function listenToDatabase(channel: string, listener: DatabaseListener) {
+  return currentConnection().listen(channel, listener);
 }
 
 export async function migrateDatabase() {

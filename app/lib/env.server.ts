@@ -34,6 +34,8 @@ const environmentSchema = z.object({
   MAX_ACTIVE_REQUESTS: z.coerce.number().int().min(1).max(1000).optional(),
   MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(100),
   QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(5_000),
+  // Memory for visitors' pages kept between requests (app/lib/visitor-pages.server.ts); 0 turns it off.
+  VISITOR_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
   // Express's "trust proxy": a hop count, true/false, or addresses and subnets (comma separated).
   TRUST_PROXY: z
     .string()

@@ -4,10 +4,11 @@ import { acquireDataDirLock } from "./data-dir-lock.server";
 import { deleteExpiredRows } from "~/models/maintenance.server";
 import { remindModeratorsOfWaitingItems } from "~/models/moderation-reminders.server";
 import { queueNotificationEmails } from "~/models/notification-mail.server";
-import { closeDatabase, connectDatabase, migrateDatabase } from "./db.server";
+import { closeDatabase, connectDatabase, listenToDatabase, migrateDatabase } from "./db.server";
 import type { Environment } from "./env.server";
 import { logger } from "./logger.server";
 import { createMailTransport, nudgeMailLoop, startMailLoop, stopMailLoop } from "./mail.server";
+import { CONTENT_CHANGED_CHANNEL, visitorPages } from "./visitor-pages.server";
 
 export type StartSummary = {
   database: string;
@@ -17,6 +18,7 @@ export type StartSummary = {
 };
 
 let releaseDataDirLock: (() => void) | undefined;
+let stopListeningForChanges: (() => Promise<void>) | undefined;
 let maintenanceTimer: NodeJS.Timeout | undefined;
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 let notificationMailTimer: NodeJS.Timeout | undefined;
@@ -97,7 +99,26 @@ export async function startApp(
   }
 }
 
+/**
+ * Keeps visitors' pages in memory (VISITOR_CACHE_MB), forgotten whenever the
+ * database says something a visitor can see changed. Only a process that
+ * serves pages calls this; the CLI and the tests do not.
+ */
+export async function startVisitorPageCache(environment: Environment) {
+  visitorPages.configure(environment.VISITOR_CACHE_MB);
+  if (environment.VISITOR_CACHE_MB === 0) return;
+  stopListeningForChanges = await listenToDatabase(CONTENT_CHANGED_CHANNEL, {
+    notified: () => visitorPages.invalidate(),
+    listening: (yes) => visitorPages.trustNotifications(yes),
+  });
+}
+
 export async function stopApp() {
+  visitorPages.configure(0);
+  await stopListeningForChanges?.().catch((error: unknown) =>
+    logger.warn({ err: error }, "could not stop listening for changes"),
+  );
+  stopListeningForChanges = undefined;
   clearInterval(maintenanceTimer);
   maintenanceTimer = undefined;
   clearInterval(notificationMailTimer);

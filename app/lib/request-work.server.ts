@@ -13,10 +13,10 @@ const requestWork = (globalState.__crosswalkRequestWork ??= new AsyncLocalStorag
 const WRITE_STATEMENT =
   /^\s*(?:with\b[\s\S]*?\b)?(?:insert|update|delete|merge|copy|truncate)\b|\bfor\s+(?:no\s+key\s+)?update\b/i;
 
-/** Runs `work` with a fresh tally; statements and markdown renders inside it are counted. */
-export function withRequestWork<T>(work: () => T): { tally: RequestWork; result: T } {
+/** Runs `work` with a fresh tally, which it is given; statements and markdown renders inside it are counted. */
+export function withRequestWork<T>(work: (tally: RequestWork) => T): { tally: RequestWork; result: T } {
   const tally: RequestWork = { statements: 0, writes: 0, markdown: 0 };
-  return { tally, result: requestWork.run(tally, work) };
+  return { tally, result: requestWork.run(tally, () => work(tally)) };
 }
 
 export function noteStatement(query: string) {

@@ -8,6 +8,7 @@ import {
 } from "~/models/sessions.server";
 import { readEnvironment } from "./env.server";
 import { getSessionSecret, hashToken, randomToken } from "./secrets.server";
+import { sessionCookieName } from "./session-cookie";
 
 // The cookie carries a random token; the session is a row keyed by the token's
 // hash, so ending a session (log-out, password change, ban) takes effect at once.
@@ -17,7 +18,7 @@ let sessionCookie: ReturnType<typeof createCookie> | undefined;
 function getSessionCookie() {
   if (sessionCookie) return sessionCookie;
   const production = readEnvironment().NODE_ENV === "production";
-  sessionCookie = createCookie(production ? "__Host-crosswalk-session" : "crosswalk-session", {
+  sessionCookie = createCookie(sessionCookieName(production), {
     httpOnly: true,
     sameSite: "lax",
     secure: production,
