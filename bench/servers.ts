@@ -62,8 +62,18 @@ function start(name: string, args: string[], environment: Record<string, string>
   return { server, ready: () => waitUntilAnswering(url, child, name, () => output) };
 }
 
-/** Crosswalk as production runs it: the built app behind the compiled server/index.ts. */
-export async function startCrosswalk(name: string, databaseUrl: string, port: number, sessionSecret: string) {
+/**
+ * Crosswalk as production runs it: the built app behind the compiled
+ * server/index.ts. With `keepVisitorPages: false` it renders every page
+ * (VISITOR_CACHE_MB=0), which is what a page costs when it is not kept.
+ */
+export async function startCrosswalk(
+  name: string,
+  databaseUrl: string,
+  port: number,
+  sessionSecret: string,
+  { keepVisitorPages }: { keepVisitorPages: boolean },
+) {
   const { server, ready } = start(
     name,
     ["build/server.js"],
@@ -77,6 +87,7 @@ export async function startCrosswalk(name: string, databaseUrl: string, port: nu
       LOG_LEVEL: "warn",
       // Each answer says how many SQL statements, writes and markdown renders it cost.
       REPORT_REQUEST_WORK: "1",
+      ...(keepVisitorPages ? {} : { VISITOR_CACHE_MB: "0" }),
     },
     port,
   );
