@@ -196,7 +196,8 @@ function securityHeaders() {
 async function main() {
   const { build, entry, vite } = await loadBuild();
   const summary = await entry.startApp(environment);
-  await entry.startVisitorPageCache(environment);
+  // In development a kept page would hide the change just made to a component.
+  if (!vite) await entry.startVisitorPageCache(environment);
 
   const app = express();
   app.disable("x-powered-by");

@@ -139,9 +139,10 @@ test.describe("the server process", () => {
       MAX_QUEUED_REQUESTS: "1",
     });
     try {
+      // Each to its own address, so that none is answered from the visitors' kept pages.
       const burst = await Promise.all(
-        Array.from({ length: 20 }, async () => {
-          const response = await fetch(`${app.url}/`, { headers: { Accept: "text/html" } });
+        Array.from({ length: 20 }, async (_, index) => {
+          const response = await fetch(`${app.url}/?burst=${index}`, { headers: { Accept: "text/html" } });
           return { response, body: await response.text() };
         }),
       );
