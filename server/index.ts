@@ -12,7 +12,7 @@ import { pinoHttp } from "pino-http";
 import { EnvironmentError, readEnvironment, type Environment } from "../app/lib/env.server";
 import type { StartSummary } from "../app/lib/lifecycle.server";
 import { logger } from "../app/lib/logger.server";
-import { withRequestWork } from "../app/lib/request-work.server";
+import { withRequestWork, type RequestWork } from "../app/lib/request-work.server";
 import { createAdmissionGate } from "./admission";
 import { plainErrorPage } from "../app/lib/database-unavailable";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
@@ -75,41 +75,52 @@ function refuseCrossSiteRequests(request: Request, response: Response, next: Nex
   response.status(403).type("text/plain").send(CROSS_SITE_MESSAGE);
 }
 
-/** Runs `work` just before the response's headers go out: after the request's work, before the client hears. */
-function beforeHeaders(response: Response, work: (response: Response) => void) {
+/** Runs `work` with the status just before the response's headers go out: after the request's work, before the client hears. */
+function beforeHeaders(response: Response, work: (status: number) => void) {
   const writeHead = response.writeHead;
   response.writeHead = function (this: Response, ...args: Parameters<Response["writeHead"]>) {
-    if (!this.headersSent) work(this);
+    if (!this.headersSent) work(typeof args[0] === "number" ? args[0] : this.statusCode);
     return writeHead.apply(this, args);
   } as Response["writeHead"];
 }
 
-/** Counts what the request costs and says so in a header. */
-function reportRequestWork(_request: Request, response: Response, next: NextFunction) {
-  // The tally is handed in: a kept page is answered before withRequestWork returns.
+/** Counts what each request costs (statements, writes, markdown renders) into `response.locals.work`. */
+function countRequestWork(_request: Request, response: Response, next: NextFunction) {
   withRequestWork((tally) => {
-    beforeHeaders(response, () =>
-      response.setHeader(
-        "X-Request-Work",
-        `statements=${tally.statements}, writes=${tally.writes}, markdown=${tally.markdown}`,
-      ),
-    );
+    response.locals.work = tally;
     next();
   });
+}
+
+/** Says what the request cost in a header (REPORT_REQUEST_WORK). */
+function reportRequestWork(_request: Request, response: Response, next: NextFunction) {
+  beforeHeaders(response, () => {
+    const tally = response.locals.work as RequestWork;
+    response.setHeader(
+      "X-Request-Work",
+      `statements=${tally.statements}, writes=${tally.writes}, markdown=${tally.markdown}`,
+    );
+  });
+  next();
 }
 
 /**
  * Answers a visitor's GET with the page kept for its address, if there is
  * one; otherwise hands the request on with a ticket to keep the page it gets
- * (entry.server.tsx). Any other request may change what visitors see, so
- * every kept page is forgotten before its answer leaves: whoever sent it sees
- * the change on their next page. Changes made elsewhere (another process, the
- * CLI) arrive as the database's notifications (lifecycle.server.ts).
+ * (entry.server.tsx). A form that wrote and succeeded forgets every kept page
+ * before its answer leaves: whoever sent it sees the change on their next
+ * page. Every change, here or elsewhere (another process, the CLI), also
+ * arrives as the database's notification (lifecycle.server.ts).
  */
 function serveVisitorPages(request: Request, response: Response, next: NextFunction) {
   if (!visitorPages.enabled) return next();
   if (request.method !== "GET" && request.method !== "HEAD") {
-    beforeHeaders(response, () => visitorPages.invalidate());
+    // Only a form that wrote and succeeded: a refused one, or a failed log-in,
+    // must not let anyone empty the cache at will. Any change is announced by
+    // the database as well; this only makes sure the sender's next page is fresh.
+    beforeHeaders(response, (status) => {
+      if (status < 400 && (response.locals.work as RequestWork).writes > 0) visitorPages.invalidate();
+    });
     return next();
   }
   const key = visitorPageKey({
@@ -234,6 +245,7 @@ async function main() {
     response.locals.cspNonce = crypto.randomBytes(16).toString("base64");
     next();
   });
+  app.use(countRequestWork);
   if (environment.REPORT_REQUEST_WORK) app.use(reportRequestWork);
   app.use(securityHeaders());
   app.use(compression());

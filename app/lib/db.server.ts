@@ -100,47 +100,79 @@ function openPostgres(url: string, poolSize = 10): Connection {
 /**
  * LISTEN on a connection of its own, made again whenever it is lost.
  * (postgres.js's own listen() tries again once, and stays deaf if the server
- * is still down.)
+ * is still down.) A connection that dies without closing (a firewall dropping
+ * an idle one) sends no close: a query every 10 seconds finds it out.
  */
 async function listenOnServer(url: string, channel: string, listener: DatabaseListener) {
   let stopped = false;
+  let current: postgres.Sql | undefined;
   let retry: NodeJS.Timeout | undefined;
-  // onnotify is the option postgres.js's own listen() is built on; its types leave it out.
-  const notificationOption = {
-    onnotify: (name: string) => {
-      if (name === channel) listener.notified();
-    },
-  };
-  const connection = postgres(url, {
-    max: 1,
-    idle_timeout: 0,
-    max_lifetime: null,
-    connect_timeout: 10,
-    onnotice: () => {},
-    onclose: () => {
-      listener.listening(false);
-      if (!stopped) subscribeLater();
-    },
-    ...(notificationOption as object),
-  });
-  const subscribe = async () => {
-    await connection.unsafe(`listen "${channel.replaceAll('"', '""')}"`);
-    listener.listening(true);
-  };
-  const subscribeLater = () => {
+  const openLater = () => {
     clearTimeout(retry);
-    retry = setTimeout(() => {
-      if (!stopped) subscribe().catch(subscribeLater);
-    }, 1_000);
+    if (stopped) return;
+    retry = setTimeout(() => void open().catch(openLater), 1_000);
     retry.unref();
   };
-  await subscribe();
-  return async () => {
+  const drop = (connection: postgres.Sql) => {
+    if (connection !== current) return;
+    current = undefined;
+    listener.listening(false);
+    void connection.end({ timeout: 0 }).catch(() => undefined);
+    openLater();
+  };
+  const open = async () => {
+    // onnotify is the option postgres.js's own listen() is built on; its types leave it out.
+    const notificationOption = {
+      onnotify: (name: string) => {
+        if (name === channel) listener.notified();
+      },
+    };
+    const connection: postgres.Sql = postgres(url, {
+      max: 1,
+      idle_timeout: 0,
+      max_lifetime: null,
+      connect_timeout: 10,
+      onnotice: () => {},
+      onclose: () => drop(connection),
+      ...(notificationOption as object),
+    });
+    current = connection;
+    try {
+      await connection.unsafe(`listen "${channel.replaceAll('"', '""')}"`);
+    } catch (error) {
+      drop(connection);
+      throw error;
+    }
+    if (connection === current) listener.listening(true);
+  };
+  const heartbeat = setInterval(() => {
+    const connection = current;
+    if (!connection) return;
+    let deadline: NodeJS.Timeout | undefined;
+    const silence = new Promise((_, reject) => {
+      deadline = setTimeout(() => reject(new Error("the listening connection did not answer")), 5_000);
+    });
+    Promise.race([connection`select 1`, silence])
+      .catch(() => drop(connection))
+      .finally(() => clearTimeout(deadline));
+  }, 10_000);
+  heartbeat.unref();
+  const stop = async () => {
     stopped = true;
     clearTimeout(retry);
+    clearInterval(heartbeat);
     listener.listening(false);
-    await connection.end({ timeout: 1 });
+    const connection = current;
+    current = undefined;
+    await connection?.end({ timeout: 1 });
   };
+  try {
+    await open();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
 }
 
 function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined): Connection {

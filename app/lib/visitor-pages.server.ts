@@ -42,7 +42,11 @@ class VisitorPageCache {
       maxMegabytes > 0
         ? new LRUCache<string, StoredPage>({
             maxSize: maxMegabytes * 1024 * 1024,
-            sizeCalculation: (page) => page.body.length + 512,
+            // The key (an address may be long) and the headers count too.
+            sizeCalculation: (page, key) =>
+              page.body.length +
+              key.length +
+              page.headers.reduce((sum, [name, value]) => sum + name.length + value.length, 256),
           })
         : undefined;
     this.listening = false;

@@ -112,6 +112,8 @@ describe("announcing changes to visitors' pages", () => {
         while (changes.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         expect(changes.slice(0, 3)).toEqual([true, false, true]);
         // The first listener was cut off too, and listens again: it still hears.
+        while (!listening && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        expect(listening).toBe(true);
         await settle();
         heard = 0;
         await executeRows(sql`update tags set name = name where false`);
