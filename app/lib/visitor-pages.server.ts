@@ -9,9 +9,9 @@ import { carriesSessionCookie } from "./session-cookie";
  *
  * A page is kept only while nothing it could show has changed: every write to
  * a table a visitor can see raises a notification (migration 0008) that
- * empties the cache in every process, and this process's own forms empty it
- * before their answer leaves. It is also kept at most MAX_AGE_MS, so the
- * "3 minutes ago" on it stays true to within that.
+ * empties the cache in every process, and a form of this process that wrote
+ * and succeeded empties it before its answer leaves. It is also kept at most
+ * MAX_AGE_MS, so the "3 minutes ago" on it stays true to within that.
  */
 export const VISITOR_PAGE_MAX_AGE_MS = 30_000;
 
@@ -53,7 +53,7 @@ class VisitorPageCache {
     this.generation++;
   }
 
-  /** Whether the app may use the cache at all (a form's answer must then invalidate it). */
+  /** Whether the cache is on (VISITOR_CACHE_MB above 0). */
   get enabled() {
     return this.pages !== undefined;
   }
