@@ -65,6 +65,33 @@ const countingLogger: Logger = {
 // second PGlite on the same folder.
 const globalState = globalThis as typeof globalThis & { __crosswalkConnection?: Connection };
 
+/**
+ * The client drizzle is given: postgres.js with every statement prepared
+ * (decision 031). drizzle-orm 0.45 passes `prepare: false` to each query
+ * (drizzle-orm#6096), and postgres.js then sends a parameterised statement as
+ * Parse/Describe, waits for the answer, and only then as Bind/Execute: two
+ * round trips each, and never pipelined. A prepared statement, once described
+ * on a connection, is one round trip and pipelines with its neighbours.
+ */
+function preparingEveryStatement(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) =>
+          target.unsafe(query, parameters, { ...options, prepare: true });
+      }
+      if (property === "begin" || property === "savepoint") {
+        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const work = args.pop() as (scoped: postgres.Sql) => unknown;
+          return open.call(target, ...args, (scoped: postgres.Sql) => work(preparingEveryStatement(scoped)));
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 function openPostgres(url: string, poolSize = 10): Connection {
   const client = postgres(url, {
     max: poolSize,
@@ -76,7 +103,12 @@ function openPostgres(url: string, poolSize = 10): Connection {
     backoff: (retries: number) => Math.min(2 ** retries / 100, 1),
     onnotice: () => {},
   });
-  const db = drizzlePostgres({ client, schema, casing, logger: countingLogger }) as unknown as Database;
+  const db = drizzlePostgres({
+    client: preparingEveryStatement(client),
+    schema,
+    casing,
+    logger: countingLogger,
+  }) as unknown as Database;
   return {
     driver: "postgres",
     db,
