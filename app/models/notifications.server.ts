@@ -39,21 +39,41 @@ async function activeMembersNamed(tx: Transaction, usernames: string[]) {
  * and never for their own comment.
  */
 export async function notifyCommentPublished(tx: Transaction, commentId: number) {
-  const [comment] = await tx
-    .select({
-      id: comments.id,
-      postId: comments.postId,
-      parentId: comments.parentId,
-      authorId: comments.authorId,
-      bodyMd: comments.bodyMd,
-      authorName: users.displayName,
-      postTitle: posts.title,
-      postAuthorId: posts.authorId,
-    })
-    .from(comments)
-    .innerJoin(posts, eq(posts.id, comments.postId))
-    .innerJoin(users, eq(users.id, comments.authorId))
-    .where(and(eq(comments.id, commentId), commentIsPublic, eq(posts.status, "published")));
+  // The comment, the comment it answers and the thread's watchers, asked in one round trip.
+  const thisComment = (column: typeof comments.parentId | typeof comments.postId) =>
+    tx.select({ id: column }).from(comments).where(eq(comments.id, commentId));
+  const [[comment], [parent], watchers] = await Promise.all([
+    tx
+      .select({
+        id: comments.id,
+        postId: comments.postId,
+        parentId: comments.parentId,
+        authorId: comments.authorId,
+        bodyMd: comments.bodyMd,
+        authorName: users.displayName,
+        postTitle: posts.title,
+        postAuthorId: posts.authorId,
+      })
+      .from(comments)
+      .innerJoin(posts, eq(posts.id, comments.postId))
+      .innerJoin(users, eq(users.id, comments.authorId))
+      .where(and(eq(comments.id, commentId), commentIsPublic, eq(posts.status, "published"))),
+    tx
+      .select({ authorId: comments.authorId, deletedAt: comments.deletedAt })
+      .from(comments)
+      .where(inArray(comments.id, thisComment(comments.parentId))),
+    tx
+      .select({ userId: subscriptions.userId })
+      .from(subscriptions)
+      .innerJoin(users, eq(users.id, subscriptions.userId))
+      .where(
+        and(
+          inArray(subscriptions.postId, thisComment(comments.postId)),
+          eq(subscriptions.watching, true),
+          ne(users.status, "banned"),
+        ),
+      ),
+  ]);
   if (!comment) return;
 
   const recipients = new Map<number, { kind: NotificationKind; message: string }>();
@@ -62,10 +82,6 @@ export async function notifyCommentPublished(tx: Transaction, commentId: number)
   };
 
   if (comment.parentId !== null) {
-    const [parent] = await tx
-      .select({ authorId: comments.authorId, deletedAt: comments.deletedAt })
-      .from(comments)
-      .where(eq(comments.id, comment.parentId));
     if (parent && !parent.deletedAt) {
       add(
         parent.authorId,
@@ -85,17 +101,6 @@ export async function notifyCommentPublished(tx: Transaction, commentId: number)
     add(member.id, "mention", `${comment.authorName} mentioned you in ${quoted(comment.postTitle)}.`);
   }
 
-  const watchers = await tx
-    .select({ userId: subscriptions.userId })
-    .from(subscriptions)
-    .innerJoin(users, eq(users.id, subscriptions.userId))
-    .where(
-      and(
-        eq(subscriptions.postId, comment.postId),
-        eq(subscriptions.watching, true),
-        ne(users.status, "banned"),
-      ),
-    );
   for (const watcher of watchers) {
     add(
       watcher.userId,

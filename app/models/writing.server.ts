@@ -313,71 +313,86 @@ export type CreateCommentResult =
  * twice gives back the first comment.
  */
 export async function createComment(input: NewComment): Promise<CreateCommentResult> {
+  // Cooked before the thread is locked, so concurrent replies wait on the lock only for SQL.
+  const bodyHtml = renderMarkdown(input.bodyMd);
   return getDb().transaction(async (tx) => {
-    const [post] = await tx
-      .select({ status: posts.status, locked: posts.locked })
-      .from(posts)
-      .where(eq(posts.id, input.postId))
-      .for("no key update");
+    // Sent together and answered together (one round trip): each guard below
+    // reads from these, in the order the guards have always run.
+    const [[post], [existing], author, policy, [parent]] = await Promise.all([
+      tx
+        .select({ status: posts.status, locked: posts.locked })
+        .from(posts)
+        .where(eq(posts.id, input.postId))
+        .for("no key update"),
+      input.submissionKey
+        ? tx
+            .select({ id: comments.id, status: comments.status })
+            .from(comments)
+            .where(
+              and(eq(comments.authorId, input.authorId), eq(comments.submissionKey, input.submissionKey)),
+            )
+        : [],
+      loadAuthor(tx, input.authorId),
+      getModerationPolicy(tx),
+      input.parentId !== undefined
+        ? tx
+            .select({
+              postId: comments.postId,
+              depth: comments.depth,
+              status: comments.status,
+              deletedAt: comments.deletedAt,
+            })
+            .from(comments)
+            .where(eq(comments.id, input.parentId))
+        : [],
+    ]);
     if (!post || post.status !== "published") return { ok: false, reason: "post-unavailable" };
-
-    if (input.submissionKey) {
-      const [existing] = await tx
-        .select({ id: comments.id, status: comments.status })
-        .from(comments)
-        .where(and(eq(comments.authorId, input.authorId), eq(comments.submissionKey, input.submissionKey)));
-      if (existing) return { ok: true, comment: existing, duplicate: true };
-    }
+    if (existing) return { ok: true, comment: existing, duplicate: true };
     if (post.locked) return { ok: false, reason: "locked" };
 
     let depth = 1;
     if (input.parentId !== undefined) {
-      const [parent] = await tx
-        .select({
-          postId: comments.postId,
-          depth: comments.depth,
-          status: comments.status,
-          deletedAt: comments.deletedAt,
-        })
-        .from(comments)
-        .where(eq(comments.id, input.parentId));
       if (!parent || parent.postId !== input.postId) return { ok: false, reason: "parent-elsewhere" };
       if (parent.status !== "approved" || parent.deletedAt)
         return { ok: false, reason: "parent-unavailable" };
       depth = parent.depth + 1;
     }
 
-    const author = await loadAuthor(tx, input.authorId);
     const status = input.holdReason
       ? "pending"
-      : initialStatus(author, { kind: "comment", text: input.bodyMd }, await getModerationPolicy(tx));
-    const [comment] = await tx
-      .insert(comments)
-      .values({
-        postId: input.postId,
-        parentId: input.parentId ?? null,
-        depth,
-        authorId: input.authorId,
-        bodyMd: input.bodyMd,
-        bodyHtml: renderMarkdown(input.bodyMd),
-        status,
-        heldReason: input.holdReason ?? null,
-        submissionKey: input.submissionKey ?? null,
-      })
-      .returning({ id: comments.id, status: comments.status });
-    if (input.booklist) await insertCommentBooklist(tx, comment!.id, input.booklist);
-    if (status === "approved") {
-      await tx
-        .update(posts)
-        .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
-        .where(eq(posts.id, input.postId));
-      await tx
-        .update(users)
-        .set({ approvedCount: sql`${users.approvedCount} + 1` })
-        .where(eq(users.id, input.authorId));
-      await notifyCommentPublished(tx, comment!.id);
-    }
-    await watch(tx, input.authorId, input.postId);
+      : initialStatus(author, { kind: "comment", text: input.bodyMd }, policy);
+    const approved = status === "approved";
+    const [[comment]] = await Promise.all([
+      tx
+        .insert(comments)
+        .values({
+          postId: input.postId,
+          parentId: input.parentId ?? null,
+          depth,
+          authorId: input.authorId,
+          bodyMd: input.bodyMd,
+          bodyHtml,
+          status,
+          heldReason: input.holdReason ?? null,
+          submissionKey: input.submissionKey ?? null,
+        })
+        .returning({ id: comments.id, status: comments.status }),
+      approved &&
+        tx
+          .update(posts)
+          .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
+          .where(eq(posts.id, input.postId)),
+      approved &&
+        tx
+          .update(users)
+          .set({ approvedCount: sql`${users.approvedCount} + 1` })
+          .where(eq(users.id, input.authorId)),
+      watch(tx, input.authorId, input.postId),
+    ]);
+    await Promise.all([
+      input.booklist && insertCommentBooklist(tx, comment!.id, input.booklist),
+      approved && notifyCommentPublished(tx, comment!.id),
+    ]);
     return { ok: true, comment: comment!, duplicate: false };
   });
 }
