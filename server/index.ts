@@ -17,6 +17,7 @@ import { createAdmissionGate } from "./admission";
 import { plainErrorPage } from "../app/lib/database-unavailable";
 import { CROSS_SITE_MESSAGE, isCrossSiteRequest } from "../app/lib/same-origin";
 import {
+  KEPT_ENCODINGS,
   matchesValidator,
   visitorPageKey,
   visitorPages,
@@ -138,9 +139,19 @@ function serveVisitorPages(request: Request, response: Response, next: NextFunct
   }
   for (const [name, value] of page.headers) response.setHeader(name, value);
   response.setHeader("X-Visitor-Cache", "hit");
+  response.vary("Accept-Encoding");
   if (matchesValidator(request.get("if-none-match"), page.etag)) {
     response.removeHeader("Content-Length");
     response.status(304).end();
+    return;
+  }
+  // Stored compressed when it was kept, preferring brotli as the compression
+  // middleware does; that middleware leaves an answer already encoded alone.
+  const encoding = KEPT_ENCODINGS.find((name) => request.acceptsEncodings(name) === name);
+  if (encoding) {
+    response.setHeader("Content-Encoding", encoding);
+    response.setHeader("Content-Length", String(page.encoded[encoding].length));
+    response.status(page.status).end(page.encoded[encoding]);
     return;
   }
   response.status(page.status).end(page.body);

@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 import { LRUCache } from "lru-cache";
 import { carriesSessionCookie } from "./session-cookie";
 
@@ -25,7 +26,29 @@ export type VisitorPage = {
   etag: string;
 };
 
-type StoredPage = VisitorPage & { storedAt: number };
+/** The encodings a kept page is also stored in, in the server's order of preference. */
+export const KEPT_ENCODINGS = ["br", "gzip"] as const;
+export type KeptEncoding = (typeof KEPT_ENCODINGS)[number];
+
+type StoredPage = VisitorPage & { storedAt: number; encoded: Record<KeptEncoding, Buffer> };
+
+/**
+ * A kept page compressed once, when it is kept, instead of on every answer:
+ * browsers ask for br or gzip, and compressing a 100 KB thread costs more than
+ * serving it. Brotli at quality 4 is what the compression middleware uses for
+ * a rendered answer, so a kept page is the same size on the wire.
+ */
+function encode(body: Buffer): Record<KeptEncoding, Buffer> {
+  return {
+    br: zlib.brotliCompressSync(body, {
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 4,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+    gzip: zlib.gzipSync(body),
+  };
+}
 
 /** Where a miss's rendered page may be stored, and the forum state it was read in. */
 export type VisitorPageTicket = { key: string; generation: number };
@@ -45,6 +68,8 @@ class VisitorPageCache {
             // The key (an address may be long) and the headers count too.
             sizeCalculation: (page, key) =>
               page.body.length +
+              page.encoded.br.length +
+              page.encoded.gzip.length +
               key.length +
               page.headers.reduce((sum, [name, value]) => sum + name.length + value.length, 256),
           })
@@ -79,7 +104,7 @@ class VisitorPageCache {
     return this.pages && this.listening ? { key, generation: this.generation } : undefined;
   }
 
-  find(key: string, now = Date.now()): VisitorPage | undefined {
+  find(key: string, now = Date.now()): StoredPage | undefined {
     if (!this.listening) return undefined;
     const page = this.pages?.get(key);
     if (!page) return undefined;
@@ -96,7 +121,7 @@ class VisitorPageCache {
    */
   keep(ticket: VisitorPageTicket, page: VisitorPage, now = Date.now()): boolean {
     if (!this.pages || !this.listening || ticket.generation !== this.generation) return false;
-    this.pages.set(ticket.key, { ...page, storedAt: now });
+    this.pages.set(ticket.key, { ...page, storedAt: now, encoded: encode(page.body) });
     return true;
   }
 

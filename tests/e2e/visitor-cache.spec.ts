@@ -51,6 +51,25 @@ test("a visitor's page is kept until a reply changes it, and the reply shows on 
     expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
     expect(second.headers.get("cache-control")).toBe("public, max-age=0, must-revalidate");
 
+    // Kept compressed: the same page, brotli for a browser, gzip for a client that asks only for gzip.
+    const forBrowser = await asVisitor(threadUrl, { "Accept-Encoding": "gzip, deflate, br, zstd" });
+    expect(forBrowser.headers.get("x-visitor-cache")).toBe("hit");
+    expect(forBrowser.headers.get("content-encoding")).toBe("br");
+    expect(forBrowser.body).toBe(first.body);
+    const forGzipClient = await asVisitor(threadUrl, { "Accept-Encoding": "gzip" });
+    expect(forGzipClient.headers.get("content-encoding")).toBe("gzip");
+    expect(forGzipClient.headers.get("vary")).toContain("Accept-Encoding");
+    expect(forGzipClient.body).toBe(first.body);
+    // Compressed when kept, not per answer: the compressed length is known before the answer starts.
+    for (const compressed of [forBrowser, forGzipClient]) {
+      const length = Number(compressed.headers.get("content-length"));
+      expect(length).toBeGreaterThan(0);
+      expect(length).toBeLessThan(Buffer.byteLength(first.body) / 2);
+    }
+    const uncompressed = await asVisitor(threadUrl, { "Accept-Encoding": "identity" });
+    expect(uncompressed.headers.get("content-encoding")).toBeNull();
+    expect(uncompressed.body).toBe(first.body);
+
     const unchanged = await asVisitor(threadUrl, { "If-None-Match": first.headers.get("etag")! });
     expect(unchanged.status).toBe(304);
     expect(unchanged.body).toBe("");

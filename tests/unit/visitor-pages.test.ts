@@ -1,3 +1,4 @@
+import zlib from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   matchesValidator,
@@ -29,6 +30,17 @@ describe("the visitors' page store", () => {
     expect(visitorPages.keep(ticket, page("first"))).toBe(true);
     expect(visitorPages.find("a")?.body.toString()).toBe("first");
     expect(visitorPages.find("b")).toBeUndefined();
+  });
+
+  it("keeps a page compressed with brotli and gzip too, each giving back the page's bytes", () => {
+    const html = `<ol>${Array.from({ length: 200 }, (_, n) => `<li>Reply ${n}: we tried this too.</li>`).join("")}</ol>`;
+    const kept = { ...page("x"), body: Buffer.from(html) };
+    visitorPages.keep(visitorPages.ticket("a")!, kept);
+    const found = visitorPages.find("a")!;
+    expect(zlib.brotliDecompressSync(found.encoded.br).toString()).toBe(html);
+    expect(zlib.gunzipSync(found.encoded.gzip).toString()).toBe(html);
+    expect(found.encoded.br.length).toBeLessThan(html.length / 5);
+    expect(found.encoded.gzip.length).toBeLessThan(html.length / 5);
   });
 
   it("forgets every page when something changes, and refuses a page read before the change", () => {
