@@ -1,4 +1,10 @@
-import { clearBucket, hitBucket, refundBucket, type Bucket } from "~/models/rate-limits.server";
+import {
+  clearBucket,
+  hitBucket,
+  refundBucket,
+  type Bucket,
+  type BucketLimit,
+} from "~/models/rate-limits.server";
 
 /** The SPEC's defaults. Counters live in Postgres, so every app process shares them. */
 export const rateLimits = {
@@ -30,6 +36,14 @@ export async function consumeRateLimit(name: RateLimitName, subject: string) {
   const { limit, windowSeconds } = rateLimits[name];
   const bucket = await hitBucket(bucketKey(name, subject), windowSeconds);
   return { allowed: bucket.hits <= limit, bucket };
+}
+
+/**
+ * The bucket an attempt counts against, for a write that counts it inside its
+ * own transaction (createComment) and so saves a round trip and a commit.
+ */
+export function rateLimitBucket(name: RateLimitName, subject: string): BucketLimit {
+  return { key: bucketKey(name, subject), ...rateLimits[name] };
 }
 
 export async function refundRateLimit(name: RateLimitName, subject: string) {

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { comments, notifications, posts, subscriptions, users, votes } from "~/db/schema";
 import type { Cursor } from "~/lib/cursor";
+import { builtOnce } from "~/lib/built-once.server";
 import { getDb, type Transaction } from "~/lib/db.server";
 import type { NotificationKind } from "~/lib/email-topics";
 import { mentionedUsernames } from "~/lib/markdown.server";
@@ -31,6 +32,60 @@ async function activeMembersNamed(tx: Transaction, usernames: string[]) {
     );
 }
 
+/** What notifying a published comment reads, built once (decision 032). */
+const publishedCommentQueries = (() => {
+  const commentId = sql.placeholder("commentId");
+  return {
+    comment: builtOnce((db) =>
+      db
+        .select({
+          id: comments.id,
+          postId: comments.postId,
+          parentId: comments.parentId,
+          authorId: comments.authorId,
+          bodyMd: comments.bodyMd,
+          authorName: users.displayName,
+          postTitle: posts.title,
+          postAuthorId: posts.authorId,
+        })
+        .from(comments)
+        .innerJoin(posts, eq(posts.id, comments.postId))
+        .innerJoin(users, eq(users.id, comments.authorId))
+        .where(and(eq(comments.id, commentId), commentIsPublic, eq(posts.status, "published")))
+        .prepare("published_comment"),
+    ),
+    parent: builtOnce((db) =>
+      db
+        .select({ authorId: comments.authorId, deletedAt: comments.deletedAt })
+        .from(comments)
+        .where(
+          inArray(
+            comments.id,
+            db.select({ id: comments.parentId }).from(comments).where(eq(comments.id, commentId)),
+          ),
+        )
+        .prepare("published_comment_parent"),
+    ),
+    watchers: builtOnce((db) =>
+      db
+        .select({ userId: subscriptions.userId })
+        .from(subscriptions)
+        .innerJoin(users, eq(users.id, subscriptions.userId))
+        .where(
+          and(
+            inArray(
+              subscriptions.postId,
+              db.select({ id: comments.postId }).from(comments).where(eq(comments.id, commentId)),
+            ),
+            eq(subscriptions.watching, true),
+            ne(users.status, "banned"),
+          ),
+        )
+        .prepare("published_comment_watchers"),
+    ),
+  };
+})();
+
 /**
  * Writes the notifications for a comment that has just become public: a
  * direct reply notifies the author of the comment (or post) it answers,
@@ -40,51 +95,89 @@ async function activeMembersNamed(tx: Transaction, usernames: string[]) {
  */
 export async function notifyCommentPublished(tx: Transaction, commentId: number) {
   // The comment, the comment it answers and the thread's watchers, asked in one round trip.
-  const thisComment = (column: typeof comments.parentId | typeof comments.postId) =>
-    tx.select({ id: column }).from(comments).where(eq(comments.id, commentId));
   const [[comment], [parent], watchers] = await Promise.all([
-    tx
-      .select({
-        id: comments.id,
-        postId: comments.postId,
-        parentId: comments.parentId,
-        authorId: comments.authorId,
-        bodyMd: comments.bodyMd,
-        authorName: users.displayName,
-        postTitle: posts.title,
-        postAuthorId: posts.authorId,
-      })
-      .from(comments)
-      .innerJoin(posts, eq(posts.id, comments.postId))
-      .innerJoin(users, eq(users.id, comments.authorId))
-      .where(and(eq(comments.id, commentId), commentIsPublic, eq(posts.status, "published"))),
-    tx
-      .select({ authorId: comments.authorId, deletedAt: comments.deletedAt })
-      .from(comments)
-      .where(inArray(comments.id, thisComment(comments.parentId))),
-    tx
-      .select({ userId: subscriptions.userId })
-      .from(subscriptions)
-      .innerJoin(users, eq(users.id, subscriptions.userId))
-      .where(
-        and(
-          inArray(subscriptions.postId, thisComment(comments.postId)),
-          eq(subscriptions.watching, true),
-          ne(users.status, "banned"),
-        ),
-      ),
+    publishedCommentQueries.comment(tx, { commentId }),
+    publishedCommentQueries.parent(tx, { commentId }),
+    publishedCommentQueries.watchers(tx, { commentId }),
   ]);
   if (!comment) return;
+  await writeCommentNotifications(tx, comment, {
+    parentAuthorId: parent && !parent.deletedAt ? parent.authorId : null,
+    watcherIds: watchers.map((watcher) => watcher.userId),
+    mentionedIds: (await activeMembersNamed(tx, mentionedUsernames(comment.bodyMd))).map(
+      (member) => member.id,
+    ),
+  });
+}
 
+/** A comment that has just become public, as its notifications tell of it. */
+export type PublishedComment = {
+  id: number;
+  postId: number;
+  parentId: number | null;
+  authorId: number;
+  authorName: string;
+  postTitle: string;
+  postAuthorId: number;
+};
+
+/** Who hears of a new comment besides the author of what it answers. */
+export type CommentAudience = { watcherIds: number[]; mentionedIds: number[] };
+
+// Each watcher's standing is looked up by key: a join let the planner's
+// generic plan scan every member (decision 032).
+const threadWatchersQuery = builtOnce((db) =>
+  db
+    .select({ userId: subscriptions.userId })
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.postId, sql.placeholder("postId")),
+        eq(subscriptions.watching, true),
+        sql`(select u.status from users u where u.id = "subscriptions"."user_id") <> 'banned'`,
+      ),
+    )
+    .prepare("thread_watchers"),
+);
+
+/**
+ * The watchers of a thread and the members a comment's text mentions, for a
+ * comment about to be published: read while it is being written, so that
+ * publishing costs no round trip of its own (createComment).
+ */
+export async function commentAudience(
+  tx: Transaction,
+  comment: { postId: number; bodyMd: string },
+): Promise<CommentAudience> {
+  const [watchers, mentioned] = await Promise.all([
+    threadWatchersQuery(tx, { postId: comment.postId }),
+    activeMembersNamed(tx, mentionedUsernames(comment.bodyMd)),
+  ]);
+  return {
+    watcherIds: watchers.map((watcher) => watcher.userId),
+    mentionedIds: mentioned.map((member) => member.id),
+  };
+}
+
+/**
+ * One notification for each person a published comment concerns, the most
+ * specific one: the author of what it answers, then those it mentions, then
+ * the thread's watchers; never its own author.
+ */
+export async function writeCommentNotifications(
+  tx: Transaction,
+  comment: PublishedComment,
+  audience: CommentAudience & { parentAuthorId: number | null },
+) {
   const recipients = new Map<number, { kind: NotificationKind; message: string }>();
   const add = (userId: number, kind: NotificationKind, message: string) => {
     if (userId !== comment.authorId && !recipients.has(userId)) recipients.set(userId, { kind, message });
   };
 
   if (comment.parentId !== null) {
-    if (parent && !parent.deletedAt) {
+    if (audience.parentAuthorId !== null) {
       add(
-        parent.authorId,
+        audience.parentAuthorId,
         "reply",
         `${comment.authorName} replied to your comment in ${quoted(comment.postTitle)}.`,
       );
@@ -96,14 +189,12 @@ export async function notifyCommentPublished(tx: Transaction, commentId: number)
       `${comment.authorName} replied to your post ${quoted(comment.postTitle)}.`,
     );
   }
-
-  for (const member of await activeMembersNamed(tx, mentionedUsernames(comment.bodyMd))) {
-    add(member.id, "mention", `${comment.authorName} mentioned you in ${quoted(comment.postTitle)}.`);
+  for (const memberId of audience.mentionedIds) {
+    add(memberId, "mention", `${comment.authorName} mentioned you in ${quoted(comment.postTitle)}.`);
   }
-
-  for (const watcher of watchers) {
+  for (const watcherId of audience.watcherIds) {
     add(
-      watcher.userId,
+      watcherId,
       "watched_reply",
       `${comment.authorName} replied in ${quoted(comment.postTitle)}, which you watch.`,
     );

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, or, sql, type SQL } from "driz
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { posts, storyDetails, tags, users, type PostKind } from "~/db/schema";
 import { isHelpfulCursor, type ListCursor } from "~/lib/cursor";
+import { builtOnce } from "~/lib/built-once.server";
 import { getDb } from "~/lib/db.server";
 
 export const POSTS_PER_PAGE = 20;
@@ -231,44 +232,60 @@ export async function getPublishedPost(postId: number) {
  * otherwise.
  */
 export async function getVisiblePost(postId: number, viewer: { id: number; isModerator: boolean } | null) {
-  const [post] = await getDb()
-    .select({
-      id: posts.id,
-      authorId: posts.authorId,
-      kind: posts.kind,
-      title: posts.title,
-      slug: posts.slug,
-      bodyHtml: posts.bodyHtml,
-      locked: posts.locked,
-      pinned: posts.pinned,
-      commentCount: posts.commentCount,
-      helpfulCount: posts.helpfulCount,
-      acceptedCommentId: posts.acceptedCommentId,
-      status: posts.status,
-      createdAt: posts.createdAt,
-      editedAt: posts.editedAt,
-      lastActivityAt: posts.lastActivityAt,
-      tags: postTagNames,
-      ...authorColumns,
-    })
-    .from(posts)
-    .innerJoin(users, eq(users.id, posts.authorId))
-    .where(
-      and(
-        eq(posts.id, postId),
-        viewer === null
-          ? eq(posts.status, "published")
-          : viewer.isModerator
-            ? inArray(posts.status, ["published", "pending", "hidden"])
-            : or(
-                eq(posts.status, "published"),
-                and(eq(posts.status, "pending"), eq(posts.authorId, viewer.id)),
-              ),
-      ),
-    )
-    .limit(1);
+  const [post] =
+    viewer === null
+      ? await visiblePostQueries.visitor(getDb(), { postId })
+      : viewer.isModerator
+        ? await visiblePostQueries.moderator(getDb(), { postId })
+        : await visiblePostQueries.member(getDb(), { postId, viewerId: viewer.id });
   return post;
 }
+
+function visiblePostQuery(visible: SQL | undefined, name: string) {
+  return builtOnce((db) =>
+    db
+      .select({
+        id: posts.id,
+        authorId: posts.authorId,
+        kind: posts.kind,
+        title: posts.title,
+        slug: posts.slug,
+        bodyHtml: posts.bodyHtml,
+        locked: posts.locked,
+        pinned: posts.pinned,
+        commentCount: posts.commentCount,
+        helpfulCount: posts.helpfulCount,
+        acceptedCommentId: posts.acceptedCommentId,
+        status: posts.status,
+        createdAt: posts.createdAt,
+        editedAt: posts.editedAt,
+        lastActivityAt: posts.lastActivityAt,
+        tags: postTagNames,
+        ...authorColumns,
+      })
+      .from(posts)
+      .innerJoin(users, eq(users.id, posts.authorId))
+      .where(and(eq(posts.id, sql.placeholder("postId")), visible))
+      .limit(1)
+      .prepare(name),
+  );
+}
+
+// What each reader may see: visitors the published posts, moderators the held and hidden ones too, a member also their own held posts.
+const visiblePostQueries = {
+  visitor: visiblePostQuery(eq(posts.status, "published"), "visible_post_visitor"),
+  moderator: visiblePostQuery(
+    inArray(posts.status, ["published", "pending", "hidden"]),
+    "visible_post_moderator",
+  ),
+  member: visiblePostQuery(
+    or(
+      eq(posts.status, "published"),
+      and(eq(posts.status, "pending"), eq(posts.authorId, sql.placeholder("viewerId"))),
+    ),
+    "visible_post_member",
+  ),
+};
 
 /** A member's published posts, newest first. */
 export async function listPublishedPostsByAuthor(authorId: number, limit = POSTS_PER_PAGE) {

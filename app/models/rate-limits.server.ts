@@ -1,26 +1,42 @@
 import { eq, sql } from "drizzle-orm";
 import { rateLimitBuckets } from "~/db/schema";
-import { getDb } from "~/lib/db.server";
+import { builtOnce } from "~/lib/built-once.server";
+import { getDb, type Executor } from "~/lib/db.server";
 
 export type Bucket = { hits: number; resetAt: Date };
+/** A limit's bucket for one subject, for a write that counts the attempt in its own transaction. */
+export type BucketLimit = { key: string; limit: number; windowSeconds: number };
 
-/**
- * Counts one more hit in a fixed window, in one upsert so that concurrent
- * requests on any number of app processes count exactly.
- */
-export async function hitBucket(key: string, windowSeconds: number): Promise<Bucket> {
-  const [row] = await getDb()
+const hitBucketQuery = builtOnce((db) =>
+  db
     .insert(rateLimitBuckets)
-    .values({ key, hits: 1, windowEndsAt: sql`now() + make_interval(secs => ${windowSeconds})` })
+    .values({
+      key: sql.placeholder("key"),
+      hits: 1,
+      windowEndsAt: sql`now() + make_interval(secs => ${sql.placeholder("windowSeconds")})`,
+    })
     .onConflictDoUpdate({
       target: rateLimitBuckets.key,
       set: {
         hits: sql`case when ${rateLimitBuckets.windowEndsAt} <= now() then 1 else ${rateLimitBuckets.hits} + 1 end`,
         windowEndsAt: sql`case when ${rateLimitBuckets.windowEndsAt} <= now()
-          then now() + make_interval(secs => ${windowSeconds}) else ${rateLimitBuckets.windowEndsAt} end`,
+          then now() + make_interval(secs => ${sql.placeholder("windowSeconds")}) else ${rateLimitBuckets.windowEndsAt} end`,
       },
     })
-    .returning({ hits: rateLimitBuckets.hits, resetAt: rateLimitBuckets.windowEndsAt });
+    .returning({ hits: rateLimitBuckets.hits, resetAt: rateLimitBuckets.windowEndsAt })
+    .prepare("hit_rate_limit_bucket"),
+);
+
+/**
+ * Counts one more hit in a fixed window, in one upsert so that concurrent
+ * requests on any number of app processes count exactly.
+ */
+export async function hitBucket(
+  key: string,
+  windowSeconds: number,
+  executor: Executor = getDb(),
+): Promise<Bucket> {
+  const [row] = await hitBucketQuery(executor, { key, windowSeconds });
   return row!;
 }
 

@@ -1,5 +1,6 @@
 import { and, eq, gt, lte, ne, or, sql } from "drizzle-orm";
 import { sessions, users } from "~/db/schema";
+import { builtOnce } from "~/lib/built-once.server";
 import { getDb, type Executor } from "~/lib/db.server";
 import { pendingItemsCount } from "./moderation.server";
 import { unreadNotificationsCount } from "./notifications.server";
@@ -22,13 +23,8 @@ export async function insertSession(
 
 export type SessionUser = NonNullable<Awaited<ReturnType<typeof findSessionUser>>>;
 
-/**
- * The active member behind a session, if the session is live (not expired, not
- * idle too long). A suspension whose end has passed no longer counts; it is
- * lifted and logged at the member's next log-in (checkMemberStanding).
- */
-export async function findSessionUser(idHash: string) {
-  const [row] = await getDb()
+const sessionUserQuery = builtOnce((db) =>
+  db
     .select({
       id: users.id,
       username: users.username,
@@ -47,7 +43,7 @@ export async function findSessionUser(idHash: string) {
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.idHash, idHash),
+        eq(sessions.idHash, sql.placeholder("idHash")),
         gt(sessions.expiresAt, sql`now()`),
         gt(sessions.lastSeenAt, sql`now() - make_interval(days => ${SESSION_IDLE_DAYS})`),
         or(
@@ -56,7 +52,17 @@ export async function findSessionUser(idHash: string) {
         ),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare("session_user"),
+);
+
+/**
+ * The active member behind a session, if the session is live (not expired, not
+ * idle too long). A suspension whose end has passed no longer counts; it is
+ * lifted and logged at the member's next log-in (checkMemberStanding).
+ */
+export async function findSessionUser(idHash: string) {
+  const [row] = await sessionUserQuery(getDb(), { idHash });
   if (!row) return undefined;
   const { needsTouch, ...rest } = row;
   // Only a suspension that has ended gets this far without being active.

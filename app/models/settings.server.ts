@@ -1,15 +1,21 @@
 import { eq, sql } from "drizzle-orm";
 import { moderationActions, settings } from "~/db/schema";
+import { builtOnce } from "~/lib/built-once.server";
 import { getDb, type Executor } from "~/lib/db.server";
 import { readModerationPolicy, type ModerationPolicy } from "~/lib/moderation-policy";
 
 const MODERATION_POLICY = "moderation_policy";
 
-export async function getModerationPolicy(executor: Executor = getDb()): Promise<ModerationPolicy> {
-  const [row] = await executor
+const moderationPolicyQuery = builtOnce((db) =>
+  db
     .select({ value: settings.value })
     .from(settings)
-    .where(eq(settings.key, MODERATION_POLICY));
+    .where(eq(settings.key, MODERATION_POLICY))
+    .prepare("moderation_policy"),
+);
+
+export async function getModerationPolicy(executor: Executor = getDb()): Promise<ModerationPolicy> {
+  const [row] = await moderationPolicyQuery(executor, {});
   return readModerationPolicy(row?.value);
 }
 

@@ -11,18 +11,21 @@ import {
   type PostKind,
 } from "~/db/schema";
 import type { BooklistRow } from "~/lib/booklist";
+import { builtOnce } from "~/lib/built-once.server";
 import { getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
 import type { StoryInput } from "~/lib/validation";
 import {
-  notifyCommentPublished,
+  commentAudience,
   notifyMentionsAddedByEdit,
   notifyPostPublished,
+  writeCommentNotifications,
 } from "./notifications.server";
 import { insertCommentBooklist, replaceCommentBooklist, replacePostBooklist } from "./booklists.server";
 import { postTagNames } from "./posts.server";
+import { hitBucket, type Bucket, type BucketLimit } from "./rate-limits.server";
 import { getModerationPolicy } from "./settings.server";
 import { saveStoryDetails } from "./stories.server";
 
@@ -30,19 +33,32 @@ import { saveStoryDetails } from "./stories.server";
 // last_activity_at, tag post_count, approved contributions) in its own
 // transaction, so a page never shows a count that disagrees with the rows.
 
-async function loadAuthor(tx: Transaction, authorId: number) {
-  const [author] = await tx
-    .select({ role: users.role, approvedCount: users.approvedCount })
+const lockAuthorQuery = builtOnce((db) =>
+  db
+    .select({ role: users.role, approvedCount: users.approvedCount, displayName: users.displayName })
     .from(users)
-    .where(eq(users.id, authorId))
-    .for("no key update");
+    .where(eq(users.id, sql.placeholder("authorId")))
+    .for("no key update")
+    .prepare("lock_author"),
+);
+
+async function loadAuthor(tx: Transaction, authorId: number) {
+  const [author] = await lockAuthorQuery(tx, { authorId });
   if (!author) throw new Error(`No member ${authorId}.`);
   return author;
 }
 
+const watchQuery = builtOnce((db) =>
+  db
+    .insert(subscriptions)
+    .values({ userId: sql.placeholder("userId"), postId: sql.placeholder("postId") })
+    .onConflictDoNothing()
+    .prepare("watch_thread"),
+);
+
 async function watch(tx: Transaction, userId: number, postId: number) {
   // An earlier explicit "Stop watching" (watching = false) is kept.
-  await tx.insert(subscriptions).values({ userId, postId }).onConflictDoNothing();
+  await watchQuery(tx, { userId, postId });
 }
 
 async function attachTags(tx: Transaction, postId: number, names: string[], published: boolean) {
@@ -291,6 +307,80 @@ export async function deletePost(
   });
 }
 
+/** The statements of posting a comment, built once (decision 032). */
+const commentQueries = {
+  lockThread: builtOnce((db) =>
+    db
+      .select({
+        status: posts.status,
+        locked: posts.locked,
+        slug: posts.slug,
+        title: posts.title,
+        authorId: posts.authorId,
+      })
+      .from(posts)
+      .where(eq(posts.id, sql.placeholder("postId")))
+      .for("no key update")
+      .prepare("comment_lock_thread"),
+  ),
+  sameSubmission: builtOnce((db) =>
+    db
+      .select({ id: comments.id, status: comments.status })
+      .from(comments)
+      .where(
+        and(
+          eq(comments.authorId, sql.placeholder("authorId")),
+          eq(comments.submissionKey, sql.placeholder("submissionKey")),
+        ),
+      )
+      .prepare("comment_same_submission"),
+  ),
+  parent: builtOnce((db) =>
+    db
+      .select({
+        postId: comments.postId,
+        authorId: comments.authorId,
+        depth: comments.depth,
+        status: comments.status,
+        deletedAt: comments.deletedAt,
+      })
+      .from(comments)
+      .where(eq(comments.id, sql.placeholder("parentId")))
+      .prepare("comment_parent"),
+  ),
+  insert: builtOnce((db) =>
+    db
+      .insert(comments)
+      .values({
+        postId: sql.placeholder("postId"),
+        parentId: sql.placeholder("parentId"),
+        depth: sql.placeholder("depth"),
+        authorId: sql.placeholder("authorId"),
+        bodyMd: sql.placeholder("bodyMd"),
+        bodyHtml: sql.placeholder("bodyHtml"),
+        status: sql.placeholder("status"),
+        heldReason: sql.placeholder("heldReason"),
+        submissionKey: sql.placeholder("submissionKey"),
+      })
+      .returning({ id: comments.id, status: comments.status })
+      .prepare("comment_insert"),
+  ),
+  countOnThread: builtOnce((db) =>
+    db
+      .update(posts)
+      .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
+      .where(eq(posts.id, sql.placeholder("postId")))
+      .prepare("comment_count_on_thread"),
+  ),
+  countForAuthor: builtOnce((db) =>
+    db
+      .update(users)
+      .set({ approvedCount: sql`${users.approvedCount} + 1` })
+      .where(eq(users.id, sql.placeholder("authorId")))
+      .prepare("comment_count_for_author"),
+  ),
+};
+
 export type NewComment = {
   postId: number;
   authorId: number;
@@ -301,10 +391,18 @@ export type NewComment = {
   holdReason?: string;
   /** The comment's booklist, in order. */
   booklist?: BooklistRow[];
+  /** Counts the attempt against this limit first, in the same transaction; over it, nothing is written. */
+  rateLimit?: BucketLimit;
 };
 
 export type CreateCommentResult =
-  | { ok: true; comment: { id: number; status: string }; duplicate: boolean }
+  | {
+      ok: true;
+      comment: { id: number; status: string };
+      duplicate: boolean;
+      thread: { id: number; slug: string };
+    }
+  | { ok: false; reason: "rate-limited"; bucket: Bucket }
   | { ok: false; reason: "post-unavailable" | "locked" | "parent-elsewhere" | "parent-unavailable" };
 
 /**
@@ -318,36 +416,21 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
   return getDb().transaction(async (tx) => {
     // Sent together and answered together (one round trip): each guard below
     // reads from these, in the order the guards have always run.
-    const [[post], [existing], author, policy, [parent]] = await Promise.all([
-      tx
-        .select({ status: posts.status, locked: posts.locked })
-        .from(posts)
-        .where(eq(posts.id, input.postId))
-        .for("no key update"),
+    const [bucket, [post], [existing], author, policy, [parent]] = await Promise.all([
+      input.rateLimit && hitBucket(input.rateLimit.key, input.rateLimit.windowSeconds, tx),
+      commentQueries.lockThread(tx, { postId: input.postId }),
       input.submissionKey
-        ? tx
-            .select({ id: comments.id, status: comments.status })
-            .from(comments)
-            .where(
-              and(eq(comments.authorId, input.authorId), eq(comments.submissionKey, input.submissionKey)),
-            )
+        ? commentQueries.sameSubmission(tx, { authorId: input.authorId, submissionKey: input.submissionKey })
         : [],
       loadAuthor(tx, input.authorId),
       getModerationPolicy(tx),
-      input.parentId !== undefined
-        ? tx
-            .select({
-              postId: comments.postId,
-              depth: comments.depth,
-              status: comments.status,
-              deletedAt: comments.deletedAt,
-            })
-            .from(comments)
-            .where(eq(comments.id, input.parentId))
-        : [],
+      input.parentId !== undefined ? commentQueries.parent(tx, { parentId: input.parentId }) : [],
     ]);
+    // Over the limit, the attempt still counts (the hit is kept) and nothing else is written.
+    if (bucket && bucket.hits > input.rateLimit!.limit) return { ok: false, reason: "rate-limited", bucket };
     if (!post || post.status !== "published") return { ok: false, reason: "post-unavailable" };
-    if (existing) return { ok: true, comment: existing, duplicate: true };
+    const thread = { id: input.postId, slug: post.slug };
+    if (existing) return { ok: true, comment: existing, duplicate: true, thread };
     if (post.locked) return { ok: false, reason: "locked" };
 
     let depth = 1;
@@ -362,38 +445,42 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
       ? "pending"
       : initialStatus(author, { kind: "comment", text: input.bodyMd }, policy);
     const approved = status === "approved";
-    const [[comment]] = await Promise.all([
-      tx
-        .insert(comments)
-        .values({
-          postId: input.postId,
-          parentId: input.parentId ?? null,
-          depth,
-          authorId: input.authorId,
-          bodyMd: input.bodyMd,
-          bodyHtml,
-          status,
-          heldReason: input.holdReason ?? null,
-          submissionKey: input.submissionKey ?? null,
-        })
-        .returning({ id: comments.id, status: comments.status }),
-      approved &&
-        tx
-          .update(posts)
-          .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
-          .where(eq(posts.id, input.postId)),
-      approved &&
-        tx
-          .update(users)
-          .set({ approvedCount: sql`${users.approvedCount} + 1` })
-          .where(eq(users.id, input.authorId)),
+    // Whom publishing it notifies is read while it is written.
+    const [[comment], , , , audience] = await Promise.all([
+      commentQueries.insert(tx, {
+        postId: input.postId,
+        parentId: input.parentId ?? null,
+        depth,
+        authorId: input.authorId,
+        bodyMd: input.bodyMd,
+        bodyHtml,
+        status,
+        heldReason: input.holdReason ?? null,
+        submissionKey: input.submissionKey ?? null,
+      }),
+      approved && commentQueries.countOnThread(tx, { postId: input.postId }),
+      approved && commentQueries.countForAuthor(tx, { authorId: input.authorId }),
       watch(tx, input.authorId, input.postId),
+      approved && commentAudience(tx, { postId: input.postId, bodyMd: input.bodyMd }),
     ]);
     await Promise.all([
       input.booklist && insertCommentBooklist(tx, comment!.id, input.booklist),
-      approved && notifyCommentPublished(tx, comment!.id),
+      audience &&
+        writeCommentNotifications(
+          tx,
+          {
+            id: comment!.id,
+            postId: input.postId,
+            parentId: input.parentId ?? null,
+            authorId: input.authorId,
+            authorName: author.displayName,
+            postTitle: post.title,
+            postAuthorId: post.authorId,
+          },
+          { ...audience, parentAuthorId: parent?.authorId ?? null },
+        ),
     ]);
-    return { ok: true, comment: comment!, duplicate: false };
+    return { ok: true, comment: comment!, duplicate: false, thread };
   });
 }
 

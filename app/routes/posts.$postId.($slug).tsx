@@ -42,7 +42,7 @@ import { commentPath, samePageQuery, threadPagePath, threadPath } from "~/lib/th
 import { postKindLabels } from "~/lib/post-kinds";
 import { findPrivacyConcerns, privacyHoldReason, type PrivacyConcern } from "~/lib/privacy-check";
 import {
-  consumeRateLimit,
+  rateLimitBucket,
   refundRateLimit,
   retryAfterSeconds,
   tooManyRequestsMessage,
@@ -183,7 +183,7 @@ type ModerateActionData = {
 };
 
 const refusals: Record<
-  Exclude<CreateCommentResult, { ok: true }>["reason"],
+  Exclude<CreateCommentResult, { ok: true } | { reason: "rate-limited" }>["reason"],
   { status: number; message: string }
 > = {
   "post-unavailable": { status: 404, message: "This thread is no longer available." },
@@ -352,7 +352,10 @@ async function watchAction(
 }
 
 async function commentAction(user: SessionUser, postIdParameter: string | undefined, formData: FormData) {
-  const post = await loadPost(postIdParameter, user);
+  // The thread itself is read, and locked, in the comment's transaction
+  // (createComment): one that is not there answers 404 with the draft kept.
+  const postId = parseId(postIdParameter);
+  invariantResponse(postId, "There is no such post.", { status: 404 });
   const submitted = formValues(formData);
   // What the form shows again when it comes back: the draft, its parent and its booklist.
   const draft = {
@@ -386,23 +389,8 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
     );
   }
   const rateSubject = String(user.id);
-  if (!exempt) {
-    const { allowed, bucket } = await consumeRateLimit("commentsPerMember", rateSubject);
-    if (!allowed) {
-      return data<CommentActionData>(
-        {
-          form: "comment",
-          errors: {},
-          values,
-          formError: tooManyRequestsMessage(bucket, "You are commenting very fast."),
-        },
-        { status: 429, headers: { "Retry-After": String(retryAfterSeconds(bucket)) } },
-      );
-    }
-  }
-
   const result = await createComment({
-    postId: post.id,
+    postId,
     authorId: user.id,
     parentId: parsed.data.parentId,
     bodyMd: parsed.data.body,
@@ -410,7 +398,20 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
     // Moderators are trusted to have checked; a member's confirmed comment waits for one.
     holdReason: !exempt && privacyConcerns.length > 0 ? privacyHoldReason(privacyConcerns) : undefined,
     booklist: booklist.rows,
+    // Moderators are not limited; a member's attempt is counted in the comment's own transaction.
+    rateLimit: exempt ? undefined : rateLimitBucket("commentsPerMember", rateSubject),
   });
+  if (!result.ok && result.reason === "rate-limited") {
+    return data<CommentActionData>(
+      {
+        form: "comment",
+        errors: {},
+        values,
+        formError: tooManyRequestsMessage(result.bucket, "You are commenting very fast."),
+      },
+      { status: 429, headers: { "Retry-After": String(retryAfterSeconds(result.bucket)) } },
+    );
+  }
   if (!exempt && (!result.ok || result.duplicate)) await refundRateLimit("commentsPerMember", rateSubject);
   if (!result.ok) {
     const refusal = refusals[result.reason];
@@ -419,7 +420,7 @@ async function commentAction(user: SessionUser, postIdParameter: string | undefi
       { status: refusal.status },
     );
   }
-  return redirect(commentPath(post, result.comment.id));
+  return redirect(commentPath(result.thread, result.comment.id));
 }
 
 // Single fetch skips revalidating after a 4xx answer; after a 409 someone else

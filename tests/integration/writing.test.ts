@@ -294,6 +294,27 @@ describe("comments and replies", () => {
     expect(answer.status).toBe(429);
     expect(answer.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect(answer.data?.values.body).toBe("Seventh, too fast");
+    const stored = await getDb()
+      .select({ body: comments.bodyMd })
+      .from(comments)
+      .where(eq(comments.postId, postId));
+    expect(stored.map((row) => row.body)).not.toContain("Seventh, too fast");
+    const [thread] = await getDb()
+      .select({ count: posts.commentCount })
+      .from(posts)
+      .where(eq(posts.id, postId));
+    expect(thread?.count).toBe(6);
+  });
+
+  it("does not count a refused comment against the limit", async () => {
+    const { cookie } = await joinAs();
+    const { postId } = await publish(cookie);
+    await getDb().update(posts).set({ locked: true }).where(eq(posts.id, postId));
+    for (let index = 1; index <= 7; index++)
+      expect((await comment(cookie, postId, `Locked ${index}`)).status).toBe(403);
+    await getDb().update(posts).set({ locked: false }).where(eq(posts.id, postId));
+    for (let index = 1; index <= 6; index++)
+      expect((await comment(cookie, postId, `Comment ${index}`)).status).toBe(302);
   });
 
   it("does not limit moderators", async () => {
