@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { comments, notifications, posts, subscriptions, users, votes } from "~/db/schema";
 import type { Cursor } from "~/lib/cursor";
 import { builtOnce } from "~/lib/built-once.server";
@@ -31,6 +31,10 @@ async function activeMembersNamed(tx: Transaction, usernames: string[]) {
       and(inArray(users.username, usernames.slice(0, MAX_MENTIONS_NOTIFIED)), eq(users.status, "active")),
     );
 }
+
+// Each watcher's standing is looked up by key: a join with users let the
+// generic plan of a prepared statement scan every member (decision 032).
+const watcherNotBanned = sql`(select u.status from users u where u.id = "subscriptions"."user_id") <> 'banned'`;
 
 /** What notifying a published comment reads, built once (decision 032). */
 const publishedCommentQueries = (() => {
@@ -70,7 +74,6 @@ const publishedCommentQueries = (() => {
       db
         .select({ userId: subscriptions.userId })
         .from(subscriptions)
-        .innerJoin(users, eq(users.id, subscriptions.userId))
         .where(
           and(
             inArray(
@@ -78,7 +81,7 @@ const publishedCommentQueries = (() => {
               db.select({ id: comments.postId }).from(comments).where(eq(comments.id, commentId)),
             ),
             eq(subscriptions.watching, true),
-            ne(users.status, "banned"),
+            watcherNotBanned,
           ),
         )
         .prepare("published_comment_watchers"),
@@ -124,8 +127,6 @@ export type PublishedComment = {
 /** Who hears of a new comment besides the author of what it answers. */
 export type CommentAudience = { watcherIds: number[]; mentionedIds: number[] };
 
-// Each watcher's standing is looked up by key: a join let the planner's
-// generic plan scan every member (decision 032).
 const threadWatchersQuery = builtOnce((db) =>
   db
     .select({ userId: subscriptions.userId })
@@ -134,7 +135,7 @@ const threadWatchersQuery = builtOnce((db) =>
       and(
         eq(subscriptions.postId, sql.placeholder("postId")),
         eq(subscriptions.watching, true),
-        sql`(select u.status from users u where u.id = "subscriptions"."user_id") <> 'banned'`,
+        watcherNotBanned,
       ),
     )
     .prepare("thread_watchers"),

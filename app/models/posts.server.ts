@@ -271,7 +271,8 @@ function visiblePostQuery(visible: SQL | undefined, name: string) {
   );
 }
 
-// What each reader may see: visitors the published posts, moderators the held and hidden ones too, a member also their own held posts.
+// What each reader may see: visitors the published posts, moderators the held
+// and hidden ones too, a member also their own held posts.
 const visiblePostQueries = {
   visitor: visiblePostQuery(eq(posts.status, "published"), "visible_post_visitor"),
   moderator: visiblePostQuery(

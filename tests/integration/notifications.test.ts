@@ -139,6 +139,44 @@ describe("what notifies whom", () => {
     expect(await notificationsOf(first.user)).toHaveLength(1);
   });
 
+  it("a banned watcher hears of no reply, published at once or approved from the queue", async () => {
+    await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 2 }, null);
+    try {
+      const asker = await account();
+      const banned = await account();
+      const watcher = await account();
+      const moderator = await account("moderator");
+      const newcomer = await account();
+      await getDb().update(users).set({ approvedCount: 5 }).where(eq(users.id, watcher.user.id));
+      await getDb().update(users).set({ approvedCount: 0 }).where(eq(users.id, newcomer.user.id));
+      const postId = await publish(asker);
+      await reply(banned, postId, "We tried this too.");
+      await getDb().update(users).set({ status: "banned" }).where(eq(users.id, banned.user.id));
+
+      const publishedId = await reply(watcher, postId, "Our newsletter worked.");
+      const heldId = await reply(newcomer, postId, "Here is what worked at our branch.");
+      const decision = await submitForm(
+        queueAction,
+        "/mod",
+        { intent: "approve", kind: "comment", id: String(heldId), reason: "" },
+        { cookie: moderator.cookie },
+      );
+      expect(decision.status).toBe(200);
+      expect(await notificationsOf(banned.user)).toEqual([]);
+      // The same replies reach a watcher in good standing.
+      expect(await notificationsOf(watcher.user)).toEqual([
+        expect.objectContaining({ kind: "watched_reply", commentId: heldId }),
+      ]);
+      expect(await notificationsOf(asker.user)).toEqual([
+        expect.objectContaining({ kind: "reply" }),
+        expect.objectContaining({ kind: "reply", commentId: publishedId }),
+        expect.objectContaining({ kind: "reply", commentId: heldId }),
+      ]);
+    } finally {
+      await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 0 }, null);
+    }
+  });
+
   it("a held comment notifies nobody until it is approved, and then everyone it would have", async () => {
     await saveModerationPolicy({ ...defaultModerationPolicy, trustThreshold: 2 }, null);
     try {
