@@ -38,6 +38,16 @@ function notificationsOf(user: User) {
     .orderBy(asc(notifications.id));
 }
 
+/** A moderator's Approve on a held comment in the queue at /mod. */
+function approveFromQueue(moderator: Account, commentId: number) {
+  return submitForm(
+    queueAction,
+    "/mod",
+    { intent: "approve", kind: "comment", id: String(commentId), reason: "" },
+    { cookie: moderator.cookie },
+  );
+}
+
 function mailTo(user: User) {
   return getDb().select().from(outbox).where(eq(outbox.toAddress, user.email)).orderBy(asc(outbox.id));
 }
@@ -155,13 +165,7 @@ describe("what notifies whom", () => {
 
       const publishedId = await reply(watcher, postId, "Our newsletter worked.");
       const heldId = await reply(newcomer, postId, "Here is what worked at our branch.");
-      const decision = await submitForm(
-        queueAction,
-        "/mod",
-        { intent: "approve", kind: "comment", id: String(heldId), reason: "" },
-        { cookie: moderator.cookie },
-      );
-      expect(decision.status).toBe(200);
+      expect((await approveFromQueue(moderator, heldId)).status).toBe(200);
       expect(await notificationsOf(banned.user)).toEqual([]);
       // The same replies reach a watcher in good standing.
       expect(await notificationsOf(watcher.user)).toEqual([
@@ -189,13 +193,7 @@ describe("what notifies whom", () => {
       const heldId = await reply(newcomer, postId, "Here is what worked at our branch.");
       expect(await notificationsOf(asker.user)).toEqual([]);
 
-      const decision = await submitForm(
-        queueAction,
-        "/mod",
-        { intent: "approve", kind: "comment", id: String(heldId), reason: "" },
-        { cookie: moderator.cookie },
-      );
-      expect(decision.status).toBe(200);
+      expect((await approveFromQueue(moderator, heldId)).status).toBe(200);
       expect(await notificationsOf(asker.user)).toEqual([
         expect.objectContaining({ kind: "reply", commentId: heldId, actorId: newcomer.user.id }),
       ]);
