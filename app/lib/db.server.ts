@@ -67,29 +67,153 @@ const globalState = globalThis as typeof globalThis & { __crosswalkConnection?: 
 
 /**
  * The client drizzle is given: postgres.js with every statement prepared
- * (decision 031). drizzle-orm 0.45 passes `prepare: false` to each query
+ * (decision 031), and transactions that send BEGIN with their first
+ * statements (decision 033). drizzle-orm 0.45 passes `prepare: false` to each query
  * (drizzle-orm#6096), and postgres.js then sends a parameterised statement as
  * Parse/Describe, waits for the answer, and only then as Bind/Execute: two
  * round trips each, and never pipelined. A prepared statement, once described
  * on a connection, is one round trip and pipelines with its neighbours.
  */
-function preparingEveryStatement(client: postgres.Sql): postgres.Sql {
+function preparingEveryStatement(client: postgres.Sql, transaction?: OpenTransaction): postgres.Sql {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === "unsafe") {
-        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) =>
-          target.unsafe(query, parameters, { ...options, prepare: true });
-      }
-      if (property === "begin" || property === "savepoint") {
-        const open = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
-        return (...args: unknown[]) => {
-          const work = args.pop() as (scoped: postgres.Sql) => unknown;
-          return open.call(target, ...args, (scoped: postgres.Sql) => work(preparingEveryStatement(scoped)));
+        return (query: string, parameters?: postgres.ParameterOrJSON<never>[], options?: object) => {
+          const pending = target.unsafe(query, parameters, { ...options, prepare: true });
+          transaction?.noteAsked(pending);
+          return pending;
         };
       }
+      if (property === "begin") {
+        return <T>(work: (scoped: postgres.Sql) => Promise<T>) => transactionSendingBeginAhead(target, work);
+      }
+      if (property === "savepoint") {
+        return <T>(work: (scoped: postgres.Sql) => Promise<T>) => withSavepoint(target, work, transaction);
+      }
+      if (property === COMMIT_AHEAD) return transaction?.commitAhead;
       return Reflect.get(target, property, receiver);
     },
   });
+}
+
+const COMMIT_AHEAD = Symbol("commit ahead");
+
+/** A transaction transactionSendingBeginAhead has open: the statements it has asked for, and its early COMMIT. */
+type OpenTransaction = { noteAsked(query: object): void; commitAhead(): void };
+
+const handedOver = (query: object) => (query as { executed?: boolean }).executed === true;
+
+/**
+ * Sends the transaction's COMMIT right behind the statements it has asked
+ * for so far, before their answers are back: one round trip fewer for a
+ * transaction whose last statements those are (decision 033).
+ *
+ * Call it with the last statements asked for and unanswered: a statement
+ * built once is asked for when it is called, a drizzle query builder only
+ * when it is awaited or `.execute()`d, so one merely built would run after
+ * the COMMIT, outside the transaction. Decide nothing after it: if one of
+ * those statements fails, PostgreSQL answers the COMMIT with a rollback and
+ * the error reaches the caller; if they succeed, the transaction is
+ * committed whatever the callback does next. On PGlite, which has no round
+ * trips to save, it changes nothing.
+ */
+export function commitWithLastStatements(tx: Transaction) {
+  const client = (tx as unknown as { session: { client: Record<symbol, unknown> } }).session.client;
+  const commitAhead = client[COMMIT_AHEAD] as (() => void) | undefined;
+  commitAhead?.();
+}
+
+/**
+ * A transaction on a connection of the pool's own. postgres.js's begin()
+ * waits for BEGIN's answer before it lets the first statement go: a round
+ * trip that does nothing. Here BEGIN is sent, and the transaction's first
+ * statements follow it on the same connection, in one write; PostgreSQL
+ * runs them in order, so they run inside the transaction, and a BEGIN that
+ * fails fails them too (decision 033).
+ */
+async function transactionSendingBeginAhead<T>(
+  pool: postgres.Sql,
+  work: (scoped: postgres.Sql) => Promise<T>,
+): Promise<T> {
+  const connection = await pool.reserve();
+  // postgres.js hands a query to its connection a tick after it is asked
+  // for, in the order asked: nothing the transaction asks overtakes BEGIN.
+  const begun = connection.unsafe("begin").execute();
+  // Its failure reaches the caller below, or through the first statement.
+  begun.catch(() => {});
+  let committing: Promise<postgres.RowList<postgres.Row[]>> | undefined;
+  // Only those not yet handed over: a long transaction (an import) keeps no answers here.
+  let waiting: object[] = [];
+  const transaction: OpenTransaction = {
+    noteAsked(query) {
+      if (waiting.length >= 64) waiting = waiting.filter((earlier) => !handedOver(earlier));
+      waiting.push(query);
+    },
+    commitAhead() {
+      committing ??= afterHandedOver(waiting, () => connection.unsafe("commit").execute());
+      committing.catch(() => {});
+    },
+  };
+  let result: T;
+  try {
+    result = await work(preparingEveryStatement(connection, transaction));
+    await begun;
+    // A statement that failed unawaited aborted the transaction, and PostgreSQL answers its COMMIT with a rollback.
+    const committed = await (committing ?? connection.unsafe("commit"));
+    if (committed.command !== "COMMIT")
+      throw new Error("The transaction was rolled back: a statement in it failed.");
+  } catch (error) {
+    if (await rolledBack(connection)) connection.release();
+    throw error;
+  }
+  connection.release();
+  return result;
+}
+
+/**
+ * Sends a statement once every one asked before it has been handed to the
+ * connection (postgres.js marks a query `executed` a tick before it hands
+ * it over, in order), so that it goes out after them.
+ */
+async function afterHandedOver<Result>(asked: object[], send: () => Promise<Result>): Promise<Result> {
+  for (let ticks = 0; !asked.every(handedOver); ticks++) {
+    if (ticks === 100) throw new Error("postgres.js changed: a statement asked for was never sent");
+    await null;
+  }
+  return send();
+}
+
+/**
+ * Ends a failed transaction. False when the connection is gone: postgres.js
+ * has then taken it back as closed, and releasing it would hand the next
+ * query a dead connection.
+ */
+async function rolledBack(connection: postgres.ReservedSql) {
+  try {
+    await connection.unsafe("rollback");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** drizzle's nested transaction: a savepoint in the one that is open. */
+let savepointsMade = 0;
+async function withSavepoint<T>(
+  connection: postgres.Sql,
+  work: (scoped: postgres.Sql) => Promise<T>,
+  transaction?: OpenTransaction,
+) {
+  const name = `nested_${++savepointsMade}`;
+  await connection.unsafe(`savepoint ${name}`);
+  try {
+    const result = await work(preparingEveryStatement(connection, transaction));
+    await connection.unsafe(`release savepoint ${name}`);
+    return result;
+  } catch (error) {
+    await connection.unsafe(`rollback to savepoint ${name}`);
+    throw error;
+  }
 }
 
 function openPostgres(url: string, poolSize = 10): Connection {

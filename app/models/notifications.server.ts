@@ -22,14 +22,19 @@ type NotificationRow = typeof notifications.$inferInsert;
 
 const quoted = (title: string) => `“${title}”`;
 
-async function activeMembersNamed(tx: Transaction, usernames: string[]) {
-  if (usernames.length === 0) return [];
-  return tx
+const activeMembersNamedQuery = builtOnce((db) =>
+  db
     .select({ id: users.id })
     .from(users)
     .where(
-      and(inArray(users.username, usernames.slice(0, MAX_MENTIONS_NOTIFIED)), eq(users.status, "active")),
-    );
+      and(sql`${users.username} = any(${sql.placeholder("usernames")}::text[])`, eq(users.status, "active")),
+    )
+    .prepare("active_members_named"),
+);
+
+async function activeMembersNamed(tx: Transaction, usernames: string[]) {
+  if (usernames.length === 0) return [];
+  return activeMembersNamedQuery(tx, { usernames: usernames.slice(0, MAX_MENTIONS_NOTIFIED) });
 }
 
 // Each watcher's standing is looked up by key: a join with users let the
@@ -143,8 +148,8 @@ const threadWatchersQuery = builtOnce((db) =>
 
 /**
  * The watchers of a thread and the members a comment's text mentions, for a
- * comment about to be published: read while it is being written, so that
- * publishing costs no round trip of its own (createComment).
+ * comment about to be written: read with the thread's lock, so that its
+ * insert can write their notifications too (createComment).
  */
 export async function commentAudience(
   tx: Transaction,
@@ -160,16 +165,18 @@ export async function commentAudience(
   };
 }
 
+/** Whom a published comment notifies, and what each is told. */
+export type CommentRecipient = { userId: number; kind: NotificationKind; message: string };
+
 /**
  * One notification for each person a published comment concerns, the most
  * specific one: the author of what it answers, then those it mentions, then
  * the thread's watchers; never its own author.
  */
-export async function writeCommentNotifications(
-  tx: Transaction,
-  comment: PublishedComment,
+export function commentRecipients(
+  comment: Omit<PublishedComment, "id">,
   audience: CommentAudience & { parentAuthorId: number | null },
-) {
+): CommentRecipient[] {
   const recipients = new Map<number, { kind: NotificationKind; message: string }>();
   const add = (userId: number, kind: NotificationKind, message: string) => {
     if (userId !== comment.authorId && !recipients.has(userId)) recipients.set(userId, { kind, message });
@@ -201,12 +208,19 @@ export async function writeCommentNotifications(
     );
   }
 
+  return [...recipients].map(([userId, { kind, message }]) => ({ userId, kind, message }));
+}
+
+/** Writes the notifications of a comment that has become public (commentRecipients). */
+export async function writeCommentNotifications(
+  tx: Transaction,
+  comment: PublishedComment,
+  audience: CommentAudience & { parentAuthorId: number | null },
+) {
   await insertNotifications(
     tx,
-    [...recipients].map(([userId, { kind, message }]) => ({
-      userId,
-      kind,
-      message,
+    commentRecipients(comment, audience).map((recipient) => ({
+      ...recipient,
       actorId: comment.authorId,
       postId: comment.postId,
       commentId: comment.id,

@@ -2,6 +2,8 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import {
   comments,
   moderationActions,
+  notificationKind,
+  notifications,
   postTags,
   posts,
   revisions,
@@ -12,16 +14,16 @@ import {
 } from "~/db/schema";
 import type { BooklistRow } from "~/lib/booklist";
 import { builtOnce } from "~/lib/built-once.server";
-import { getDb, type Transaction } from "~/lib/db.server";
+import { commitWithLastStatements, getDb, type Transaction } from "~/lib/db.server";
 import { renderMarkdown } from "~/lib/markdown.server";
 import { initialStatus } from "~/lib/moderation-policy.server";
 import { slugify } from "~/lib/text";
 import type { StoryInput } from "~/lib/validation";
 import {
   commentAudience,
+  commentRecipients,
   notifyMentionsAddedByEdit,
   notifyPostPublished,
-  writeCommentNotifications,
 } from "./notifications.server";
 import { insertCommentBooklist, replaceCommentBooklist, replacePostBooklist } from "./booklists.server";
 import { postTagNames } from "./posts.server";
@@ -348,37 +350,67 @@ const commentQueries = {
       .where(eq(comments.id, sql.placeholder("parentId")))
       .prepare("comment_parent"),
   ),
-  insert: builtOnce((db) =>
-    db
-      .insert(comments)
-      .values({
-        postId: sql.placeholder("postId"),
-        parentId: sql.placeholder("parentId"),
-        depth: sql.placeholder("depth"),
-        authorId: sql.placeholder("authorId"),
-        bodyMd: sql.placeholder("bodyMd"),
-        bodyHtml: sql.placeholder("bodyHtml"),
-        status: sql.placeholder("status"),
-        heldReason: sql.placeholder("heldReason"),
-        submissionKey: sql.placeholder("submissionKey"),
-      })
-      .returning({ id: comments.id, status: comments.status })
-      .prepare("comment_insert"),
-  ),
-  countOnThread: builtOnce((db) =>
-    db
-      .update(posts)
-      .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
-      .where(eq(posts.id, sql.placeholder("postId")))
-      .prepare("comment_count_on_thread"),
-  ),
-  countForAuthor: builtOnce((db) =>
-    db
-      .update(users)
-      .set({ approvedCount: sql`${users.approvedCount} + 1` })
-      .where(eq(users.id, sql.placeholder("authorId")))
-      .prepare("comment_count_for_author"),
-  ),
+  /**
+   * The comment and everything it moves, in one statement: its notifications
+   * (commentRecipients), which name it by the id only its insert knows; the
+   * thread's and the author's counters, when it is published; and the
+   * author's watch on the thread (an earlier "Stop watching" is kept).
+   */
+  insert: builtOnce((db) => {
+    const postId = sql.placeholder("postId");
+    const authorId = sql.placeholder("authorId");
+    const published = sql`${sql.placeholder("published")}::boolean`;
+    const inserted = db.$with("inserted").as(
+      db
+        .insert(comments)
+        .values({
+          postId,
+          parentId: sql.placeholder("parentId"),
+          depth: sql.placeholder("depth"),
+          authorId,
+          bodyMd: sql.placeholder("bodyMd"),
+          bodyHtml: sql.placeholder("bodyHtml"),
+          status: sql.placeholder("status"),
+          heldReason: sql.placeholder("heldReason"),
+          submissionKey: sql.placeholder("submissionKey"),
+        })
+        .returning({ id: comments.id, status: comments.status }),
+    );
+    const notified = db.$with("notified", { userId: notifications.userId }).as(sql`
+      insert into ${notifications} (user_id, kind, message, actor_id, post_id, comment_id)
+      select recipient.user_id, recipient.kind, recipient.message, ${authorId}::integer, ${postId}::integer, ${inserted.id}
+      from ${inserted}, unnest(
+        ${sql.placeholder("recipientIds")}::integer[],
+        ${sql.placeholder("recipientKinds")}::${sql.raw(notificationKind.enumName)}[],
+        ${sql.placeholder("recipientMessages")}::text[]
+      ) as recipient(user_id, kind, message)
+      returning user_id
+    `);
+    const countedOnThread = db.$with("counted_on_thread").as(
+      db
+        .update(posts)
+        .set({ commentCount: sql`${posts.commentCount} + 1`, lastActivityAt: sql`now()` })
+        .where(and(eq(posts.id, postId), published))
+        .returning({ id: posts.id }),
+    );
+    const countedForAuthor = db.$with("counted_for_author").as(
+      db
+        .update(users)
+        .set({ approvedCount: sql`${users.approvedCount} + 1` })
+        .where(and(eq(users.id, authorId), published))
+        .returning({ id: users.id }),
+    );
+    const watching = db.$with("watching").as(
+      db.insert(subscriptions).values({ userId: authorId, postId }).onConflictDoNothing().returning({
+        userId: subscriptions.userId,
+      }),
+    );
+    return db
+      .with(inserted, notified, countedOnThread, countedForAuthor, watching)
+      .select({ id: inserted.id, status: inserted.status })
+      .from(inserted)
+      .prepare("comment_insert");
+  }),
 };
 
 export type NewComment = {
@@ -416,7 +448,7 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
   return getDb().transaction(async (tx) => {
     // Sent together and answered together (one round trip): each guard below
     // reads from these, in the order the guards have always run.
-    const [bucket, [post], [existing], author, policy, [parent]] = await Promise.all([
+    const [bucket, [post], [existing], author, policy, [parent], audience] = await Promise.all([
       input.rateLimit && hitBucket(input.rateLimit.key, input.rateLimit.windowSeconds, tx),
       commentQueries.lockThread(tx, { postId: input.postId }),
       input.submissionKey
@@ -425,6 +457,8 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
       loadAuthor(tx, input.authorId),
       getModerationPolicy(tx),
       input.parentId !== undefined ? commentQueries.parent(tx, { parentId: input.parentId }) : [],
+      // Whom publishing it would notify, asked now so the insert can write their notifications.
+      !input.holdReason && commentAudience(tx, { postId: input.postId, bodyMd: input.bodyMd }),
     ]);
     // Over the limit, the attempt still counts (the hit is kept) and nothing else is written.
     if (bucket && bucket.hits > input.rateLimit!.limit) return { ok: false, reason: "rate-limited", bucket };
@@ -445,41 +479,41 @@ export async function createComment(input: NewComment): Promise<CreateCommentRes
       ? "pending"
       : initialStatus(author, { kind: "comment", text: input.bodyMd }, policy);
     const approved = status === "approved";
-    // Whom publishing it notifies is read while it is written.
-    const [[comment], , , , audience] = await Promise.all([
-      commentQueries.insert(tx, {
-        postId: input.postId,
-        parentId: input.parentId ?? null,
-        depth,
-        authorId: input.authorId,
-        bodyMd: input.bodyMd,
-        bodyHtml,
-        status,
-        heldReason: input.holdReason ?? null,
-        submissionKey: input.submissionKey ?? null,
-      }),
-      approved && commentQueries.countOnThread(tx, { postId: input.postId }),
-      approved && commentQueries.countForAuthor(tx, { authorId: input.authorId }),
-      watch(tx, input.authorId, input.postId),
-      approved && commentAudience(tx, { postId: input.postId, bodyMd: input.bodyMd }),
-    ]);
-    await Promise.all([
-      input.booklist && insertCommentBooklist(tx, comment!.id, input.booklist),
-      audience &&
-        writeCommentNotifications(
-          tx,
-          {
-            id: comment!.id,
-            postId: input.postId,
-            parentId: input.parentId ?? null,
-            authorId: input.authorId,
-            authorName: author.displayName,
-            postTitle: post.title,
-            postAuthorId: post.authorId,
-          },
-          { ...audience, parentAuthorId: parent?.authorId ?? null },
-        ),
-    ]);
+    // A held comment notifies nobody until a moderator approves it (notifyCommentPublished).
+    const recipients =
+      approved && audience
+        ? commentRecipients(
+            {
+              postId: input.postId,
+              parentId: input.parentId ?? null,
+              authorId: input.authorId,
+              authorName: author.displayName,
+              postTitle: post.title,
+              postAuthorId: post.authorId,
+            },
+            { ...audience, parentAuthorId: parent?.authorId ?? null },
+          )
+        : [];
+    const inserting = commentQueries.insert(tx, {
+      postId: input.postId,
+      parentId: input.parentId ?? null,
+      depth,
+      authorId: input.authorId,
+      bodyMd: input.bodyMd,
+      bodyHtml,
+      status,
+      heldReason: input.holdReason ?? null,
+      submissionKey: input.submissionKey ?? null,
+      published: approved,
+      recipientIds: recipients.map((recipient) => recipient.userId),
+      recipientKinds: recipients.map((recipient) => recipient.kind),
+      recipientMessages: recipients.map((recipient) => recipient.message),
+    });
+    const booklist = input.booklist ?? [];
+    // Without a booklist to add, the insert is the transaction's last statement: its COMMIT goes with it.
+    if (booklist.length === 0) commitWithLastStatements(tx);
+    const [comment] = await inserting;
+    if (booklist.length > 0) await insertCommentBooklist(tx, comment!.id, booklist);
     return { ok: true, comment: comment!, duplicate: false, thread };
   });
 }
