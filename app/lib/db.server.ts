@@ -340,6 +340,10 @@ function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined):
     pglite: client,
     async migrate() {
       await migratePglite(drizzlePglite({ client, casing }), { migrationsFolder });
+      // PGlite learns the array types (an enum's, say) when it opens; a
+      // database migrated after that must teach it the new ones, or it sends
+      // such an array parameter as plain text.
+      await client.refreshArrayTypes();
     },
     async close() {
       if (!client.closed) await client.close();
